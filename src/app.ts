@@ -1,0 +1,49 @@
+import { Elysia } from 'elysia'
+import { cors } from '@elysiajs/cors'
+import type { Deps } from './platform/deps'
+import { errorHandler } from './platform/http/error-handler'
+import { requestPlugin } from './platform/http/request-id'
+import { openapiPlugin } from './platform/http/openapi'
+import { healthRoutes } from './platform/health'
+import { wsRoutes } from './platform/ws/routes'
+import { tokenDepsOf } from './platform/http/auth'
+import { admin } from './admin'
+import pkg from '../package.json'
+
+const API_TAGS = [
+  { name: 'auth', description: 'Registration, login, tokens, MFA and OAuth' },
+  { name: 'me', description: 'The signed-in user' },
+  { name: 'courses', description: 'Catalog, lessons, enrollment, progress, quizzes, certificates' },
+  { name: 'commerce', description: 'Products, cart, orders and payments' },
+  { name: 'messaging', description: 'Conversations and messages' },
+  { name: 'files', description: 'Uploads and image variants' },
+  { name: 'ai', description: 'AI mentor, scenarios and gamification' },
+  { name: 'admin', description: 'Administration' },
+  { name: 'realtime', description: 'WebSocket tickets and the socket' },
+  { name: 'operations', description: 'Health and metrics' },
+]
+
+/** The whole HTTP + WebSocket application: platform plugins, then every domain under /api/v1. */
+export function createApp(deps: Deps) {
+  const { config } = deps
+  return new Elysia({
+    serve: { maxRequestBodySize: Math.max(config.UPLOAD_MAX_BYTES, config.BODY_MAX_BYTES) + 1024 * 1024 },
+    websocket: { maxPayloadLength: 1024 * 1024, idleTimeout: 60, sendPings: true },
+  })
+    .use(errorHandler(deps.log))
+    .use(
+      requestPlugin({
+        log: deps.log,
+        metrics: deps.metrics,
+        trustProxy: config.TRUST_PROXY,
+        bodyLimits: [{ prefix: '/api/v1/files', bytes: config.UPLOAD_MAX_BYTES + 64 * 1024 }],
+        defaultLimit: config.BODY_MAX_BYTES,
+      }),
+    )
+    .use(cors({ origin: config.corsOrigins.includes('*') ? true : config.corsOrigins, credentials: true, exposeHeaders: ['X-Request-Id', 'Retry-After'] }))
+    .use(openapiPlugin({ version: pkg.version, tags: API_TAGS }))
+    .use(healthRoutes({ sql: deps.sql, redis: deps.redis, metrics: deps.metrics, metricsToken: config.METRICS_TOKEN }))
+    .use(wsRoutes({ ...tokenDepsOf(deps), hub: deps.hub }))
+    .group('/api/v1', (api) => api.use(admin(deps)))
+}
+export type App = ReturnType<typeof createApp>

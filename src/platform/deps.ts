@@ -1,0 +1,49 @@
+import type { Config } from './config'
+import { createSql, type Sql } from './db'
+import { createLogger, type Logger } from './log'
+import { createMetrics, type Metrics } from './metrics'
+import { createQueues, type Queues } from './queues'
+import { createRedis, keyspace, type Keyspace, type Redis } from './redis'
+import { createStorage, type Storage } from './storage'
+import { createHub, type Hub } from './ws/hub'
+import { registerQueueMetrics } from './job-metrics'
+
+/** Everything a request handler, service or job may touch, built once per process. */
+export type Deps = {
+  config: Config
+  sql: Sql
+  redis: Redis
+  redisSub: Redis
+  keys: Keyspace
+  queues: Queues
+  hub: Hub
+  storage: Storage
+  log: Logger
+  metrics: Metrics
+}
+
+/** Connects Postgres, Redis (commands + subscriber), BullMQ producers and the hub. */
+export async function createDeps(config: Config, opts: { role: 'api' | 'worker' } = { role: 'api' }): Promise<Deps & { close: () => Promise<void> }> {
+  const log = createLogger({ role: opts.role }, config.LOG_LEVEL)
+  const sql = createSql(config.DATABASE_URL, config.DATABASE_POOL_MAX)
+  const redis = await createRedis(config.REDIS_URL, 'commands')
+  const redisSub = await createRedis(config.REDIS_URL, 'subscriber')
+  const keys = keyspace(config.REDIS_PREFIX)
+  const { queues, close: closeQueues } = createQueues(config.REDIS_URL, config.REDIS_PREFIX)
+  const metrics = createMetrics()
+  const hub = createHub({ redis, redisSub, channel: keys('hub'), log, metrics })
+  const storage = createStorage(config)
+  if (opts.role === 'api') {
+    registerQueueMetrics({ redis, keys, metrics, queues })
+    await hub.start()
+  }
+  return {
+    config, sql, redis, redisSub, keys, queues, hub, storage, log, metrics,
+    async close() {
+      await hub.stop()
+      await closeQueues().catch(() => {})
+      await Promise.all([redis.quit().catch(() => {}), redisSub.quit().catch(() => {})])
+      await sql.end({ timeout: 5 })
+    },
+  }
+}

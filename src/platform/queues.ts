@@ -1,0 +1,59 @@
+import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq'
+import IORedis from 'ioredis'
+
+export const QUEUE_NAMES = ['email', 'certificates', 'images', 'ai', 'events', 'maintenance'] as const
+export type QueueName = (typeof QUEUE_NAMES)[number]
+export type Queues = Record<QueueName, Queue>
+
+/** Retries with exponential backoff; failures are kept for the dead-letter view. */
+export const defaultJobOptions: JobsOptions = {
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 1000 },
+  removeOnComplete: { age: 7 * 24 * 3600, count: 5000 },
+  removeOnFail: false,
+}
+
+/**
+ * An ioredis connection for BullMQ. Producers fail fast when Redis is down (no offline
+ * queue); workers retry forever (`maxRetriesPerRequest: null`, as BullMQ requires).
+ */
+export function bullConnection(url: string, role: 'producer' | 'worker'): IORedis {
+  return new IORedis(url, {
+    maxRetriesPerRequest: role === 'worker' ? null : 1,
+    enableOfflineQueue: role === 'worker',
+    lazyConnect: false,
+  })
+}
+
+export function bullPrefix(redisPrefix: string) {
+  return `${redisPrefix}:bull`
+}
+
+/** One BullMQ Queue per SPEC §9 queue, sharing a producer connection. */
+export function createQueues(url: string, redisPrefix: string): { queues: Queues; close: () => Promise<void> } {
+  const connection = bullConnection(url, 'producer')
+  connection.on('error', () => {}) // surfaced by health checks and failing adds, not log spam
+  const prefix = bullPrefix(redisPrefix)
+  const queues = Object.fromEntries(
+    QUEUE_NAMES.map((name) => [name, new Queue(name, { connection: connection as ConnectionOptions, prefix, defaultJobOptions })]),
+  ) as Queues
+  return {
+    queues,
+    async close() {
+      await Promise.all(Object.values(queues).map((q) => q.close()))
+      connection.disconnect()
+    },
+  }
+}
+
+const SECRET_KEY = /token|code|password|secret|otp|ticket/i
+
+/** Copies job data with secrets (tokens, codes, passwords) replaced, for admin views and logs. */
+export function redact(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return /[?&#](token|code|ticket)=/i.test(value) ? '[redacted]' : value
+  if (depth > 8 || value === null || typeof value !== 'object') return value
+  if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1))
+  return Object.fromEntries(
+    Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, SECRET_KEY.test(k) ? '[redacted]' : redact(v, depth + 1)]),
+  )
+}

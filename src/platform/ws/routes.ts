@@ -1,0 +1,60 @@
+import { Elysia, t } from 'elysia'
+import type { Keyspace, Redis } from '../redis'
+import { authenticate, bearerToken, type TokenDeps } from '../http/auth'
+import { errorResponses, httpErrors } from '../http/errors'
+import { connFromSocket, type Conn, type Hub } from './hub'
+
+const TICKET_TTL = 30
+
+type WsDeps = TokenDeps & { hub: Hub; redis: Redis; keys: Keyspace }
+
+/** Resolves the caller of a WebSocket upgrade: Bearer header, `?ticket=` (single use) or `?token=`. */
+async function authenticateUpgrade(deps: WsDeps, headers: Record<string, string | undefined>, query: Record<string, string | undefined>) {
+  let token = bearerToken(headers.authorization) ?? query.token
+  if (!token && query.ticket) {
+    token = (await deps.redis.getDel(deps.keys('ws-ticket', query.ticket))) ?? undefined
+    if (!token) throw httpErrors.unauthorized('Unknown or used ticket')
+  }
+  if (!token) throw httpErrors.unauthorized()
+  return authenticate(deps, token)
+}
+
+/** `GET /api/v1/ws` (the socket) and `POST /api/v1/ws/ticket` (a 30 s single-use ticket for browsers). */
+export function wsRoutes(deps: WsDeps) {
+  const conns = new WeakMap<object, Conn>()
+  return new Elysia({ prefix: '/api/v1/ws', tags: ['realtime'] })
+    .post(
+      '/ticket',
+      async ({ headers }) => {
+        const token = bearerToken(headers.authorization)
+        if (!token) throw httpErrors.unauthorized()
+        await authenticate(deps, token)
+        const ticket = Buffer.from(crypto.getRandomValues(new Uint8Array(24))).toString('base64url')
+        await deps.redis.set(deps.keys('ws-ticket', ticket), token, { EX: TICKET_TTL })
+        return { ticket, expires_in: TICKET_TTL }
+      },
+      {
+        detail: { summary: 'Get a single-use WebSocket ticket (valid 30 s) for browsers', security: [{ bearerAuth: [] }] },
+        response: { 200: t.Object({ ticket: t.String(), expires_in: t.Integer() }), ...errorResponses(401) },
+      },
+    )
+    // Applies to the socket below only (hooks cover routes registered after them).
+    .resolve(async ({ headers, query }) => ({ wsAuth: await authenticateUpgrade(deps, headers, query) }))
+    .ws('/', {
+      detail: { summary: 'The real-time socket (see the README for frames)' },
+      async open(ws) {
+        const auth = ws.data.wsAuth
+        const conn = connFromSocket(ws.raw as never, crypto.randomUUID(), auth)
+        conns.set(ws.raw, conn)
+        await deps.hub.attach(conn)
+      },
+      async message(ws, message) {
+        const conn = conns.get(ws.raw)
+        if (conn) await deps.hub.receive(conn, message)
+      },
+      async close(ws) {
+        const conn = conns.get(ws.raw)
+        if (conn) await deps.hub.detach(conn)
+      },
+    })
+}

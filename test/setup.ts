@@ -1,0 +1,56 @@
+/**
+ * Preloaded before every test file (bunfig.toml): gives this run a private PostgreSQL
+ * database, Redis key prefix, storage folder and SMTP sink, and applies the migrations.
+ * Everything is set in the environment before `src/platform/config` is first imported.
+ */
+import { afterAll } from 'bun:test'
+import postgres from 'postgres'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { startSmtpSink } from './helpers/smtp'
+
+const run = `${process.pid}_${Math.random().toString(36).slice(2, 8)}`
+const adminUrl = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
+const dbName = `lyceum_test_${run}`
+const admin = postgres(adminUrl, { max: 1, onnotice: () => {} })
+await admin.unsafe(`create database "${dbName}"`)
+const dbUrl = new URL(adminUrl)
+dbUrl.pathname = `/${dbName}`
+
+const storageDir = mkdtempSync(join(tmpdir(), 'lyceum-test-'))
+const smtp = await startSmtpSink()
+;(globalThis as { __smtp?: typeof smtp }).__smtp = smtp
+
+Object.assign(process.env, {
+  NODE_ENV: 'test',
+  DATABASE_URL: dbUrl.toString(),
+  DATABASE_POOL_MAX: '10',
+  REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
+  REDIS_PREFIX: `lyceum-test-${run}`,
+  STORAGE_DIR: storageDir,
+  SMTP_URL: smtp.url,
+  LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+  PUBLIC_URL: 'http://localhost:3000',
+  AI_PROVIDER: 'offline',
+  SHUTDOWN_TIMEOUT_MS: '5000',
+})
+
+const { migrate } = await import('../src/platform/migrate')
+const sql = postgres(dbUrl.toString(), { max: 1, onnotice: () => {} })
+await migrate(sql as never)
+await sql.end()
+
+afterAll(async () => {
+  const { closeTestResources } = await import('./helpers/app')
+  await closeTestResources()
+  await smtp.close()
+  const { createClient } = await import('redis')
+  const redis = createClient({ url: process.env.REDIS_URL })
+  await redis.connect()
+  for await (const keys of redis.scanIterator({ MATCH: `lyceum-test-${run}:*`, COUNT: 1000 })) if (keys.length) await redis.del(keys)
+  await redis.quit()
+  await admin.unsafe(`drop database if exists "${dbName}" with (force)`)
+  await admin.end()
+  rmSync(storageDir, { recursive: true, force: true })
+})

@@ -1,0 +1,116 @@
+import { Worker, type Job } from 'bullmq'
+import { config } from '../src/platform/config'
+import { createDeps } from '../src/platform/deps'
+import { bullConnection, bullPrefix, QUEUE_NAMES, type QueueName } from '../src/platform/queues'
+import { compileTemplates, createMailTransport } from '../src/platform/mail'
+import { dispatchOutbox, OUTBOX_CHANNEL } from '../src/platform/outbox'
+import { recordJobDuration } from '../src/platform/job-metrics'
+import { processEmail } from './email'
+import { processEvent } from './events'
+import { processMaintenance } from './maintenance'
+import type { Processor, WorkerDeps } from './types'
+
+/** The processor of each queue. A queue without one is not consumed by this build. */
+export const processors: Partial<Record<QueueName, Processor>> = {
+  email: processEmail,
+  events: processEvent,
+  maintenance: processMaintenance,
+}
+
+const CONCURRENCY: Partial<Record<QueueName, number>> = { email: 10, events: 5, images: 1, certificates: 2, ai: 4, maintenance: 2 }
+
+/**
+ * Starts one BullMQ Worker per queue that has a processor, plus the outbox dispatcher
+ * (woken by NOTIFY, with a poll as a safety net). Returns a graceful `close`.
+ */
+export async function startWorkers(deps: WorkerDeps, opts: { only?: QueueName[]; pollMs?: number } = {}) {
+  const connection = bullConnection(deps.config.REDIS_URL, 'worker')
+  connection.on('error', () => {})
+  const prefix = bullPrefix(deps.config.REDIS_PREFIX)
+  const workers: Worker[] = []
+  for (const name of QUEUE_NAMES) {
+    const processor = processors[name]
+    if (!processor || (opts.only && !opts.only.includes(name))) continue
+    const worker = new Worker(
+      name,
+      async (job: Job) => {
+        const start = performance.now()
+        let ok = false
+        try {
+          const result = await processor(job, deps)
+          ok = true
+          return result
+        } finally {
+          await recordJobDuration(deps, name, (performance.now() - start) / 1000, ok).catch(() => {})
+        }
+      },
+      { connection, prefix, concurrency: CONCURRENCY[name] ?? 1 },
+    )
+    worker.on('failed', (job, err) => deps.log.warn('job failed', { queue: name, job_id: job?.id, attempts: job?.attemptsMade, error: err.message }))
+    worker.on('error', (err) => deps.log.warn('worker error', { queue: name, error: err.message }))
+    workers.push(worker)
+  }
+
+  let dispatching = false
+  let again = false
+  const dispatch = async () => {
+    if (dispatching) return void (again = true)
+    dispatching = true
+    try {
+      do {
+        again = false
+        while ((await dispatchOutbox(deps.sql, deps.queues.events)) > 0) {}
+      } while (again)
+    } catch (err) {
+      deps.log.warn('outbox dispatch failed', { error: String((err as Error).message) })
+    } finally {
+      dispatching = false
+    }
+  }
+  const listener = await deps.sql.listen(OUTBOX_CHANNEL, () => void dispatch())
+  const timer = setInterval(() => void dispatch(), opts.pollMs ?? 2000)
+  await dispatch()
+
+  return {
+    workers,
+    dispatch,
+    async close() {
+      clearInterval(timer)
+      await listener.unlisten().catch(() => {})
+      await Promise.all(workers.map((w) => w.close()))
+      connection.disconnect()
+    },
+  }
+}
+
+/** Builds the worker's deps: platform deps plus compiled mail templates and a pooled SMTP transport. */
+export async function createWorkerDeps(cfg = config) {
+  const base = await createDeps(cfg, { role: 'worker' })
+  const mail = { transport: createMailTransport(cfg.SMTP_URL), templates: await compileTemplates(), from: cfg.MAIL_FROM }
+  const deps: WorkerDeps & { close: () => Promise<void> } = {
+    ...base,
+    mail,
+    async close() {
+      mail.transport.close()
+      await base.close()
+    },
+  }
+  return deps
+}
+
+if (import.meta.main) {
+  const deps = await createWorkerDeps()
+  const running = await startWorkers(deps)
+  deps.log.info('worker started', { queues: running.workers.map((w) => w.name) })
+  let stopping = false
+  const shutdown = async (signal: string) => {
+    if (stopping) return
+    stopping = true
+    deps.log.info('worker shutting down', { signal })
+    await running.close()
+    await deps.close()
+    process.exit(0)
+  }
+  process.on('SIGTERM', () => void shutdown('SIGTERM'))
+  process.on('SIGINT', () => void shutdown('SIGINT'))
+}
