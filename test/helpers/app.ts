@@ -29,7 +29,7 @@ export async function testAppWith(overrides: Record<string, string>) {
   return { deps, app: createApp(deps) }
 }
 
-export type CallOptions = { body?: unknown; token?: string; headers?: Record<string, string>; raw?: BodyInit }
+export type CallOptions = { body?: unknown; token?: string; headers?: Record<string, string>; raw?: string | Uint8Array | Blob | FormData }
 export type CallResult<T = any> = { status: number; body: T; headers: Headers; text: string }
 
 /** Calls the shared app through `app.handle` (no socket), JSON in and out. */
@@ -37,7 +37,7 @@ export async function call<T = any>(method: string, path: string, opts: CallOpti
   const app = target ?? (await testApp()).app
   const headers: Record<string, string> = { ...opts.headers }
   if (opts.token) headers.authorization = `Bearer ${opts.token}`
-  let body: BodyInit | undefined = opts.raw
+  let body: string | Uint8Array | Blob | FormData | undefined = opts.raw
   if (opts.body !== undefined) {
     body = JSON.stringify(opts.body)
     headers['content-type'] ??= 'application/json'
@@ -53,7 +53,7 @@ export async function call<T = any>(method: string, path: string, opts: CallOpti
 export async function listenApp(overrides?: Record<string, string>) {
   const { app, deps } = overrides ? await testAppWith(overrides) : await testAppWith({})
   app.listen({ port: 0, hostname: '127.0.0.1' })
-  onClose(() => app.stop(true))
+  onClose(async () => { await app.stop(true) })
   const port = app.server!.port
   return { app, deps, port, http: `http://127.0.0.1:${port}`, ws: `ws://127.0.0.1:${port}` }
 }
