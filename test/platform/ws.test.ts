@@ -11,7 +11,7 @@ describe('WebSocket endpoint', () => {
     const { http } = await listenApp()
     const none = await fetch(`${http}/api/v1/ws`, { headers: upgradeHeaders })
     expect(none.status).toBe(401)
-    expect((await none.json()).error.code).toBe('unauthorized')
+    expect(((await none.json()) as { error: { code: string } }).error.code).toBe('unauthorized')
     const bad = await fetch(`${http}/api/v1/ws?token=not.a.jwt`, { headers: upgradeHeaders })
     expect(bad.status).toBe(401)
     const badTicket = await fetch(`${http}/api/v1/ws?ticket=nope`, { headers: upgradeHeaders })
