@@ -3,7 +3,7 @@ import { createSql, type Sql } from './db'
 import { createLogger, type Logger } from './log'
 import { createMetrics, type Metrics } from './metrics'
 import { createQueues, type Queues } from './queues'
-import { createRedis, keyspace, type Keyspace, type Redis } from './redis'
+import { closeRedis, createRedis, keyspace, type Keyspace, type Redis } from './redis'
 import { createStorage, type Storage } from './storage'
 import { createHub, type Hub } from './ws/hub'
 import { registerQueueMetrics } from './job-metrics'
@@ -42,7 +42,7 @@ export async function createDeps(config: Config, opts: { role: 'api' | 'worker' 
     async close() {
       await hub.stop()
       await closeQueues().catch(() => {})
-      await Promise.all([redis.quit().catch(() => {}), redisSub.quit().catch(() => {})])
+      await Promise.all([closeRedis(redis), closeRedis(redisSub)])
       await sql.end({ timeout: 5 })
     },
   }

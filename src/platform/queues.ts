@@ -37,9 +37,13 @@ export function createQueues(url: string, redisPrefix: string): { queues: Queues
   const queues = Object.fromEntries(
     QUEUE_NAMES.map((name) => [name, new Queue(name, { connection: connection as ConnectionOptions, prefix, defaultJobOptions })]),
   ) as Queues
+  // A queue re-emits connection errors; without a listener they would crash the process.
+  for (const q of Object.values(queues)) q.on('error', () => {})
   return {
     queues,
     async close() {
+      // With Redis unreachable a graceful close would wait forever: drop the socket first.
+      if (connection.status !== 'ready') connection.disconnect()
       await Promise.all(Object.values(queues).map((q) => q.close()))
       connection.disconnect()
     },

@@ -33,3 +33,10 @@ export function keyspace(prefix: string) {
   return (...parts: (string | number)[]) => [prefix, ...parts].join(':')
 }
 export type Keyspace = ReturnType<typeof keyspace>
+
+/** Closes gracefully when connected; drops the socket at once when Redis is unreachable. */
+export async function closeRedis(client: Redis): Promise<void> {
+  if (!client.isOpen) return
+  if (client.isReady) await client.close().catch(() => client.destroy())
+  else client.destroy()
+}

@@ -88,5 +88,8 @@ export async function waitFor<T>(fn: () => Promise<T> | T, { timeoutMs = 10000, 
 }
 
 export async function closeTestResources() {
-  for (const c of closers.reverse()) await Promise.resolve(c()).catch(() => {})
+  // Each closer gets a bounded time: a resource whose server a test killed must not hang the run.
+  for (const c of closers.reverse()) {
+    await Promise.race([Promise.resolve().then(c).catch(() => {}), Bun.sleep(3000)])
+  }
 }

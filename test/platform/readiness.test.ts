@@ -10,11 +10,16 @@ const freePort = () => { const s = Bun.serve({ port: 0, fetch: () => new Respons
 const port = freePort()
 const startRedis = () => Bun.spawn(['redis-server', '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdout: 'ignore', stderr: 'ignore' })
 let redis = startRedis()
-afterAll(() => redis.kill())
+let closeApp: (() => Promise<void>) | undefined
+afterAll(async () => {
+  await closeApp?.()
+  redis.kill()
+})
 
 test('readiness turns 503 when Redis stops and 200 when it is back, without a restart', async () => {
   await waitFor(async () => Bun.spawnSync(['redis-cli', '-p', String(port), 'ping']).stdout.toString().includes('PONG'), { what: 'private redis' })
   const { app, deps } = await testAppWith({ REDIS_URL: `redis://127.0.0.1:${port}` })
+  closeApp = deps.close
   expect((await call('GET', '/health/ready', {}, app)).status).toBe(200)
 
   redis.kill('SIGKILL')
