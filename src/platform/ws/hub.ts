@@ -22,6 +22,8 @@ type FrameHandler<S extends TSchema> = {
 }
 type ConnectHook = (conn: Conn) => Promise<Partial<HelloData> | void> | Partial<HelloData> | void
 type DisconnectHook = (conn: Conn, remainingOnReplica: number) => Promise<void> | void
+/** Runs after `hello` was sent (e.g. to push what the user missed, which must follow `hello`). */
+type ReadyHook = (conn: Conn) => Promise<void> | void
 
 type Envelope =
   | { k: 'e'; u: string[]; f: string; t: string }
@@ -43,6 +45,7 @@ export function createHub(deps: { redis: Redis; redisSub: Redis; channel: string
   const handlers = new Map<string, FrameHandler<TSchema>>()
   const connectHooks: ConnectHook[] = []
   const disconnectHooks: DisconnectHook[] = []
+  const readyHooks: ReadyHook[] = []
   const buckets = new WeakMap<Conn, { tokens: number; at: number }>()
   const takeToken = (conn: Conn) => {
     const now = performance.now()
@@ -106,6 +109,9 @@ export function createHub(deps: { redis: Redis; redisSub: Redis; channel: string
     onDisconnect(hook: DisconnectHook) {
       disconnectHooks.push(hook)
     },
+    onReady(hook: ReadyHook) {
+      readyHooks.push(hook)
+    },
 
     /** Users with at least one socket on this replica. */
     localUserIds: () => [...byUser.keys()],
@@ -124,6 +130,9 @@ export function createHub(deps: { redis: Redis; redisSub: Redis; channel: string
         if (extra) hello = { ...hello, ...extra }
       }
       conn.send(frame('hello', hello))
+      for (const hook of readyHooks) {
+        await Promise.resolve(hook(conn)).catch((err) => deps.log.error('hub: ready hook failed', { error: err }))
+      }
     },
 
     async detach(conn: Conn) {

@@ -1,0 +1,40 @@
+import { t } from 'elysia'
+
+const Uuid = t.String({ format: 'uuid' })
+const DateTime = t.String({ format: 'date-time' })
+
+export const Message = t.Object(
+  {
+    id: Uuid,
+    conversation_id: Uuid,
+    seq: t.Integer({ minimum: 1, description: 'Position in the conversation: 1, 2, 3, ... with no gaps' }),
+    sender_id: t.Nullable(Uuid),
+    body: t.String({ description: 'Empty once deleted' }),
+    client_id: t.Nullable(t.String()),
+    created_at: DateTime,
+    edited_at: t.Nullable(DateTime),
+    deleted: t.Boolean(),
+  },
+  { title: 'Message' },
+)
+export type Message = typeof Message.static
+
+export const MessageEnvelope = t.Object({ message: Message }, { title: 'MessageEnvelope' })
+
+export const SendMessageBody = t.Object({
+  body: t.String({ minLength: 1, maxLength: 4000 }),
+  client_id: t.Optional(t.String({ minLength: 1, maxLength: 100, description: 'Idempotency key chosen by the sending device' })),
+})
+export const EditMessageBody = t.Object({ body: t.String({ minLength: 1, maxLength: 4000 }) })
+
+export const MessagesQuery = t.Object({
+  limit: t.Optional(t.Integer({ minimum: 1, maximum: 100, default: 20 })),
+  cursor: t.Optional(t.String({ description: "The previous page's next_cursor" })),
+  before: t.Optional(t.Integer({ minimum: 1, description: 'Newest first, only messages with a lower seq' })),
+  after_seq: t.Optional(t.Integer({ minimum: 0, description: 'Catch-up: oldest first, only messages with a higher seq' })),
+})
+export const MessageList = t.Object({ items: t.Array(Message), next_cursor: t.Nullable(t.String()) }, { title: 'MessageList' })
+
+export const ReadBody = t.Object({ message_id: Uuid })
+export const ConversationParams = t.Object({ id: Uuid })
+export const MessageParams = t.Object({ id: Uuid, message_id: Uuid })

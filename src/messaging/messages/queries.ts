@@ -1,0 +1,141 @@
+import type { Tx } from '../../platform/db'
+import type { Message } from './model'
+
+export type MessageRow = {
+  id: string
+  conversation_id: string
+  seq: number
+  sender_id: string | null
+  body: string
+  client_id: string | null
+  created_at: Date
+  edited_at: Date | null
+  deleted_at: Date | null
+}
+
+export const toMessage = (r: MessageRow): Message => ({
+  id: r.id,
+  conversation_id: r.conversation_id,
+  seq: r.seq,
+  sender_id: r.sender_id,
+  body: r.deleted_at ? '' : r.body,
+  client_id: r.client_id,
+  created_at: r.created_at.toISOString(),
+  edited_at: r.edited_at?.toISOString() ?? null,
+  deleted: r.deleted_at !== null,
+})
+
+const COLS = ['id', 'conversation_id', 'seq', 'sender_id', 'body', 'client_id', 'created_at', 'edited_at', 'deleted_at']
+
+/** Takes the next seq of a conversation; the row lock serialises concurrent senders, so seqs have no gaps. */
+export async function allocateSeq(sql: Tx, conversationId: string): Promise<number> {
+  const [row] = await sql<{ last_seq: number }[]>`
+    update conversations set last_seq = last_seq + 1, last_activity_at = now() where id = ${conversationId} returning last_seq`
+  return row!.last_seq
+}
+
+export async function insertMessage(sql: Tx, m: { conversationId: string; seq: number; senderId: string; body: string; clientId: string | null }) {
+  const [row] = await sql<MessageRow[]>`
+    insert into messages (conversation_id, seq, sender_id, body, client_id)
+    values (${m.conversationId}, ${m.seq}, ${m.senderId}, ${m.body}, ${m.clientId})
+    returning ${sql(COLS)}`
+  return row!
+}
+
+/** One pending delivery row per participant other than the sender. */
+export async function insertDeliveries(sql: Tx, messageId: string, conversationId: string, senderId: string) {
+  await sql`
+    insert into message_deliveries (message_id, user_id)
+    select ${messageId}, user_id from conversation_participants where conversation_id = ${conversationId} and user_id <> ${senderId}`
+}
+
+export async function findMessageByClientId(sql: Tx, senderId: string, clientId: string) {
+  const [row] = await sql<MessageRow[]>`select ${sql(COLS)} from messages where sender_id = ${senderId} and client_id = ${clientId}`
+  return row ?? null
+}
+
+export async function findMessageInConversation(sql: Tx, conversationId: string, messageId: string, lock = false) {
+  const [row] = await sql<MessageRow[]>`
+    select ${sql(COLS)} from messages where id = ${messageId} and conversation_id = ${conversationId} ${lock ? sql`for update` : sql``}`
+  return row ?? null
+}
+
+export async function findMessageById(sql: Tx, messageId: string) {
+  const [row] = await sql<MessageRow[]>`select ${sql(COLS)} from messages where id = ${messageId}`
+  return row ?? null
+}
+
+export async function updateMessageBody(sql: Tx, messageId: string, body: string) {
+  const [row] = await sql<MessageRow[]>`
+    update messages set body = ${body}, edited_at = now(), changed_at = now() where id = ${messageId} returning ${sql(COLS)}`
+  return row!
+}
+
+export async function markMessageDeleted(sql: Tx, messageId: string) {
+  const [row] = await sql<MessageRow[]>`
+    update messages set body = '', deleted_at = coalesce(deleted_at, now()), changed_at = now() where id = ${messageId} returning ${sql(COLS)}`
+  return row!
+}
+
+/** A page of messages: newest first below `beforeSeq`, or oldest first above `afterSeq`. */
+export async function listMessages(sql: Tx, conversationId: string, page: { beforeSeq?: number; afterSeq?: number; limit: number }) {
+  if (page.afterSeq !== undefined) {
+    return sql<MessageRow[]>`
+      select ${sql(COLS)} from messages where conversation_id = ${conversationId} and seq > ${page.afterSeq}
+      order by seq asc limit ${page.limit}`
+  }
+  return sql<MessageRow[]>`
+    select ${sql(COLS)} from messages where conversation_id = ${conversationId}
+    ${page.beforeSeq !== undefined ? sql`and seq < ${page.beforeSeq}` : sql``}
+    order by seq desc limit ${page.limit}`
+}
+
+/** Messages at or below `seq` edited or deleted after `since` (catch-up of changes to older messages). */
+export async function listChangedSince(sql: Tx, conversationId: string, seq: number, since: Date, limit: number) {
+  return sql<MessageRow[]>`
+    select ${sql(COLS)} from messages
+    where conversation_id = ${conversationId} and changed_at > ${since} and seq <= ${seq}
+    order by seq asc limit ${limit}`
+}
+
+export async function findCreatedAtOfSeq(sql: Tx, conversationId: string, seq: number) {
+  const [row] = await sql<{ created_at: Date }[]>`select created_at from messages where conversation_id = ${conversationId} and seq = ${seq}`
+  return row?.created_at ?? null
+}
+
+/** Advances the reader's position (never backwards) and marks their deliveries up to `seq` read. */
+export async function markReadUpTo(sql: Tx, conversationId: string, userId: string, seq: number) {
+  await sql`
+    update conversation_participants set last_read_seq = greatest(last_read_seq, ${seq})
+    where conversation_id = ${conversationId} and user_id = ${userId}`
+  await sql`
+    update message_deliveries d set status = 'read', read_at = now(), delivered_at = coalesce(d.delivered_at, now())
+    from messages m
+    where d.message_id = m.id and d.user_id = ${userId} and d.status <> 'read' and m.conversation_id = ${conversationId} and m.seq <= ${seq}`
+}
+
+/** Marks one pending delivery delivered; null when there was nothing pending (already acked, or not a recipient). */
+export async function markDelivered(sql: Tx, messageId: string, userId: string) {
+  const [row] = await sql<{ sender_id: string | null }[]>`
+    update message_deliveries d set status = 'delivered', delivered_at = now()
+    from messages m
+    where d.message_id = ${messageId} and d.user_id = ${userId} and d.status = 'pending' and m.id = d.message_id
+    returning m.sender_id`
+  return row ?? null
+}
+
+export async function hasDelivery(sql: Tx, messageId: string, userId: string) {
+  const [row] = await sql`select 1 from message_deliveries where message_id = ${messageId} and user_id = ${userId}`
+  return Boolean(row)
+}
+
+/** The user's pending deliveries in conversations they are still part of, in conversation order. */
+export async function listPendingForUser(sql: Tx, userId: string, limit: number) {
+  return sql<MessageRow[]>`
+    select m.id, m.conversation_id, m.seq, m.sender_id, m.body, m.client_id, m.created_at, m.edited_at, m.deleted_at
+    from message_deliveries d
+    join messages m on m.id = d.message_id
+    join conversation_participants p on p.conversation_id = m.conversation_id and p.user_id = d.user_id
+    where d.user_id = ${userId} and d.status = 'pending'
+    order by m.conversation_id, m.seq limit ${limit}`
+}
