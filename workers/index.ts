@@ -7,6 +7,7 @@ import { dispatchOutbox, OUTBOX_CHANNEL } from '../src/platform/outbox'
 import { recordJobDuration } from '../src/platform/job-metrics'
 import { processEmail } from './email'
 import { processEvent } from './events'
+import { processImages } from './images'
 import { processMaintenance } from './maintenance'
 import type { Processor, WorkerDeps } from './types'
 
@@ -14,6 +15,7 @@ import type { Processor, WorkerDeps } from './types'
 export const processors: Partial<Record<QueueName, Processor>> = {
   email: processEmail,
   events: processEvent,
+  images: processImages,
   maintenance: processMaintenance,
 }
 

@@ -4,15 +4,9 @@
  */
 import type { Tx } from '../platform/db'
 import { fileErrors } from './errors'
+import type { FilePurpose } from './urls'
 
-export const FILE_PURPOSES = ['avatar', 'course_cover', 'product_image', 'attachment'] as const
-export type FilePurpose = (typeof FILE_PURPOSES)[number]
-
-/** The stable API URL of a stored file (same as accounts' `fileContentUrl`). */
-export const fileUrl = (fileId: string) => `/api/v1/files/${fileId}/content`
-
-/** The stable API URL of one image variant. */
-export const fileVariantUrl = (fileId: string, variant: string) => `${fileUrl(fileId)}?variant=${variant}`
+export { FILE_PURPOSES, PUBLIC_PURPOSES, fileUrl, fileVariantUrl, type FilePurpose } from './urls'
 
 /** The request field that usually carries a file of each purpose (for error details). */
 const DEFAULT_FIELD: Record<FilePurpose, string> = {
@@ -53,3 +47,5 @@ export async function assertUsableFiles(
 export function assertUsableFile(sql: Tx, opts: { fileId: string; ownerId: string; purpose: FilePurpose; field?: string }) {
   return assertUsableFiles(sql, { fileIds: [opts.fileId], ownerId: opts.ownerId, purpose: opts.purpose, field: opts.field })
 }
+
+export { makeImageVariants, type VariantsOutcome } from './images/variants'
