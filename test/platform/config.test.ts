@@ -44,3 +44,10 @@ describe('config', () => {
     expect(() => loadConfig({ STORAGE_DRIVER: 's3' })).toThrow(/S3_BUCKET.*S3_ACCESS_KEY_ID.*S3_SECRET_ACCESS_KEY/)
   })
 })
+
+test('.env.example lists every setting', async () => {
+  const { ConfigSchema } = await import('../../src/platform/config')
+  const example = await Bun.file(new URL('../../.env.example', import.meta.url)).text()
+  const listed = new Set([...example.matchAll(/^([A-Z0-9_]+)=/gm)].map((m) => m[1]))
+  expect(Object.keys(ConfigSchema.properties).filter((k) => !listed.has(k))).toEqual([])
+})

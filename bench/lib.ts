@@ -1,0 +1,65 @@
+/**
+ * A small closed-loop HTTP load generator for the bench scripts: `connections` concurrent
+ * loops over keep-alive fetch for `seconds`, reporting requests/s and latency percentiles.
+ */
+export type LoadResult = { requests: number; errors: number; rps: number; p50: number; p99: number }
+
+export async function load(opts: { url: string; headers?: Record<string, string>; connections?: number; seconds?: number; expect?: number }): Promise<LoadResult> {
+  const connections = opts.connections ?? 64
+  const until = performance.now() + (opts.seconds ?? 5) * 1000
+  const latencies: number[] = []
+  let errors = 0
+  const loop = async () => {
+    while (performance.now() < until) {
+      const t0 = performance.now()
+      try {
+        const r = await fetch(opts.url, { headers: opts.headers })
+        await r.arrayBuffer()
+        if (r.status !== (opts.expect ?? 200)) errors++
+      } catch {
+        errors++
+      }
+      latencies.push(performance.now() - t0)
+    }
+  }
+  const start = performance.now()
+  await Promise.all(Array.from({ length: connections }, loop))
+  const elapsed = (performance.now() - start) / 1000
+  latencies.sort((a, b) => a - b)
+  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0
+  return { requests: latencies.length, errors, rps: latencies.length / elapsed, p50: pct(50), p99: pct(99) }
+}
+
+export const fmt = (r: LoadResult) => `${r.rps.toFixed(0).padStart(7)} req/s  p50 ${r.p50.toFixed(2).padStart(6)} ms  p99 ${r.p99.toFixed(2).padStart(6)} ms  errors ${r.errors}`
+
+export function freePort(): number {
+  const s = Bun.serve({ port: 0, fetch: () => new Response() })
+  const p = s.port
+  s.stop(true)
+  return p
+}
+
+export async function waitUp(url: string, ms = 20000) {
+  const end = Date.now() + ms
+  while (Date.now() < end) {
+    if (await fetch(url).then((r) => r.ok, () => false)) return
+    await Bun.sleep(100)
+  }
+  throw new Error(`${url} did not come up`)
+}
+
+/** Starts a bare Bun.serve in its own process answering every request with `body`. */
+export async function bareServer(body: string, contentType = 'application/json') {
+  const port = freePort()
+  const proc = Bun.spawn(['bun', '-e', `Bun.serve({ port: ${port}, hostname: '127.0.0.1', fetch: () => new Response(${JSON.stringify(body)}, { headers: { 'content-type': ${JSON.stringify(contentType)} } }) })`], { stdout: 'ignore', stderr: 'inherit' })
+  await waitUp(`http://127.0.0.1:${port}/`)
+  return { url: `http://127.0.0.1:${port}`, stop: () => proc.kill() }
+}
+
+/** Starts the real API (src/index.ts) as its own process with request logs off. */
+export async function apiServer(env: Record<string, string> = {}) {
+  const port = freePort()
+  const proc = Bun.spawn(['bun', 'src/index.ts'], { env: { ...process.env, LOG_LEVEL: 'warn', ...env, PORT: String(port) }, stdout: 'ignore', stderr: 'inherit' })
+  await waitUp(`http://127.0.0.1:${port}/health/ready`)
+  return { url: `http://127.0.0.1:${port}`, stop: () => proc.kill() }
+}
