@@ -34,7 +34,7 @@ export const fmt = (r: LoadResult) => `${r.rps.toFixed(0).padStart(7)} req/s  p5
 
 export function freePort(): number {
   const s = Bun.serve({ port: 0, fetch: () => new Response() })
-  const p = s.port
+  const p = s.port!
   s.stop(true)
   return p
 }
