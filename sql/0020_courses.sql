@@ -48,7 +48,7 @@ create table enrollments (
   progress_percentage integer not null default 0 check (progress_percentage between 0 and 100),
   completed_lessons_count integer not null default 0,
   total_lessons integer not null default 0,
-  enrolled_at timestamptz not null default now(),
+  enrolled_at timestamptz not null default date_trunc('milliseconds', now()), -- ms: cursors carry ISO strings
   completed_at timestamptz,
   certificate_issued_at timestamptz,
   revoked_at timestamptz,

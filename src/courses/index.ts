@@ -1,0 +1,17 @@
+import { Elysia } from 'elysia'
+import type { Deps } from '../platform/deps'
+import { catalogRoutes } from './catalog/routes'
+import { lessonRoutes } from './lessons/routes'
+import { enrollmentRoutes } from './enrollments/routes'
+import { quizRoutes } from './quizzes/routes'
+import { attemptRoutes } from './attempts/routes'
+
+/** The courses domain: catalog, lessons, enrollment, progress, quizzes, certificates. */
+export function courses(deps: Deps) {
+  return new Elysia({ name: 'domain.courses' })
+    .use(catalogRoutes(deps))
+    .use(lessonRoutes(deps))
+    .use(enrollmentRoutes(deps))
+    .use(quizRoutes(deps))
+    .use(attemptRoutes(deps))
+}

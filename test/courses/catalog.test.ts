@@ -1,0 +1,129 @@
+import { describe, expect, test } from 'bun:test'
+import { call } from '../helpers/app'
+import { newUser } from '../helpers/factories'
+import { makeCourse, uniqueTitle } from './fixtures'
+
+describe('POST /courses', () => {
+  test('instructor creates a draft with a slug from the title; duplicates get a suffix', async () => {
+    const instructor = await newUser({ role: 'instructor' })
+    const title = `Zoë's Łódź Course ${Date.now()}`
+    const a = await call('POST', '/api/v1/courses', { token: instructor.token, body: { title, price_cents: 1500, currency: 'eur', level: 'beginner', tags: ['x'] } })
+    expect(a.status).toBe(201)
+    expect(a.body).toMatchObject({ title, status: 'draft', price_cents: 1500, currency: 'eur', level: 'beginner', tags: ['x'], lessons_count: 0, published_at: null, cover_url: null })
+    expect(a.body.slug).toBe(`zoe-s-lodz-course-${title.split(' ').pop()}`)
+    expect(a.body.instructor).toEqual({ id: instructor.id, display_name: instructor.display_name, avatar_url: null })
+    expect(a.body.instructor.email).toBeUndefined()
+    const b = await call('POST', '/api/v1/courses', { token: instructor.token, body: { title } })
+    expect(b.status).toBe(201)
+    expect(b.body.slug).toBe(`${a.body.slug}-2`)
+  })
+
+  test('explicit duplicate slug → 409 slug_taken; bad slug → 422', async () => {
+    const instructor = await newUser({ role: 'instructor' })
+    const slug = `my-slug-${Date.now()}`
+    expect((await call('POST', '/api/v1/courses', { token: instructor.token, body: { title: 'A', slug } })).status).toBe(201)
+    const dup = await call('POST', '/api/v1/courses', { token: instructor.token, body: { title: 'B', slug } })
+    expect(dup.status).toBe(409)
+    expect(dup.body.error.code).toBe('slug_taken')
+    const bad = await call('POST', '/api/v1/courses', { token: instructor.token, body: { title: 'B', slug: 'Not A Slug' } })
+    expect(bad.status).toBe(422)
+    expect(bad.body.error.details.map((d: any) => d.field)).toContain('slug')
+  })
+
+  test('students cannot create (403), anonymous 401, missing title 422', async () => {
+    const student = await newUser()
+    expect((await call('POST', '/api/v1/courses', { token: student.token, body: { title: 'x' } })).status).toBe(403)
+    expect((await call('POST', '/api/v1/courses', { body: { title: 'x' } })).status).toBe(401)
+    const instructor = await newUser({ role: 'instructor' })
+    const r = await call('POST', '/api/v1/courses', { token: instructor.token, body: {} })
+    expect(r.status).toBe(422)
+    expect(r.body.error.code).toBe('validation_failed')
+  })
+})
+
+describe('lifecycle', () => {
+  test('publish needs a lesson; owner or admin only; draft → published → archived', async () => {
+    const { instructor, course } = await makeCourse()
+    const noLessons = await call('POST', `/api/v1/courses/${course.id}/publish`, { token: instructor.token })
+    expect(noLessons.status).toBe(409)
+    const other = await newUser({ role: 'instructor' })
+    expect((await call('POST', `/api/v1/courses/${course.id}/publish`, { token: other.token })).status).toBe(404) // a draft is invisible
+    await call('POST', `/api/v1/courses/${course.id}/lessons`, { token: instructor.token, body: { title: 'L1', content: 'x' } })
+    const pub = await call('POST', `/api/v1/courses/${course.id}/publish`, { token: instructor.token })
+    expect(pub.status).toBe(200)
+    expect(pub.body.status).toBe('published')
+    expect(pub.body.published_at).toBeString()
+    expect((await call('POST', `/api/v1/courses/${course.id}/publish`, { token: instructor.token })).body.error.code).toBe('invalid_transition')
+    expect((await call('PATCH', `/api/v1/courses/${course.id}`, { token: other.token, body: { title: 'hijack' } })).status).toBe(403)
+    const admin = await newUser({ role: 'admin' })
+    const arch = await call('POST', `/api/v1/courses/${course.id}/archive`, { token: admin.token })
+    expect(arch.status).toBe(200)
+    expect(arch.body.status).toBe('archived')
+  })
+
+  test('GET /courses/:id by id or slug; drafts hidden from others', async () => {
+    const { instructor, course, lessons } = await makeCourse({ lessons: 2 })
+    const anon = await call('GET', `/api/v1/courses/${course.slug}`)
+    expect(anon.status).toBe(404)
+    const own = await call('GET', `/api/v1/courses/${course.slug}`, { token: instructor.token })
+    expect(own.status).toBe(200)
+    expect(own.body.lessons).toEqual(lessons.map((l, i) => ({ id: l.id, title: l.title, position: i + 1, duration_minutes: 5, is_preview: false })))
+    await call('POST', `/api/v1/courses/${course.id}/publish`, { token: instructor.token })
+    const byId = await call('GET', `/api/v1/courses/${course.id}`)
+    expect(byId.status).toBe(200)
+    expect(byId.body.lessons_count).toBe(2)
+    expect((await call('GET', '/api/v1/courses/no-such-course-slug')).status).toBe(404)
+  })
+
+  test('PATCH: fields, slug conflict, price change of a published course writes course.price_changed', async () => {
+    const { instructor, course } = await makeCourse({ lessons: 1, publish: true, body: { price_cents: 1000 } })
+    const other = await makeCourse({ instructor })
+    const r = await call('PATCH', `/api/v1/courses/${course.id}`, { token: instructor.token, body: { summary: 'New', tags: ['a', 'b'], level: 'advanced', price_cents: 2500 } })
+    expect(r.status).toBe(200)
+    expect(r.body).toMatchObject({ summary: 'New', tags: ['a', 'b'], level: 'advanced', price_cents: 2500 })
+    const dup = await call('PATCH', `/api/v1/courses/${other.course.id}`, { token: instructor.token, body: { slug: course.slug } })
+    expect(dup.status).toBe(409)
+    expect(dup.body.error.code).toBe('slug_taken')
+    const { deps } = await (await import('../helpers/app')).testApp()
+    const events = await deps.sql`select type from outbox where payload->>'course_id' = ${course.id} order by id`
+    expect(events.map((e) => e.type)).toEqual(['course.published', 'course.price_changed'])
+  })
+})
+
+describe('GET /courses (cached catalog)', () => {
+  test('a publish shows at once; filters; cursor pages', async () => {
+    const tag = `tag${Date.now().toString(36)}`
+    const instructor = await newUser({ role: 'instructor' })
+    const first = await call('GET', `/api/v1/courses?tag=${tag}`)
+    expect(first.status).toBe(200)
+    expect(first.body).toEqual({ items: [], next_cursor: null })
+    const a = await makeCourse({ instructor, lessons: 1, publish: true, body: { tags: [tag], level: 'beginner' } })
+    const b = await makeCourse({ instructor, lessons: 1, publish: true, body: { tags: [tag], price_cents: 900, title: `Searchable ${uniqueTitle()}` } })
+    const c = await makeCourse({ instructor, lessons: 1, body: { tags: [tag] } }) // draft
+    const all = await call('GET', `/api/v1/courses?tag=${tag}`)
+    expect(all.body.items.map((x: any) => x.id)).toEqual([b.course.id, a.course.id])
+    expect((await call('GET', `/api/v1/courses?tag=${tag}&free=true`)).body.items.map((x: any) => x.id)).toEqual([a.course.id])
+    expect((await call('GET', `/api/v1/courses?tag=${tag}&free=false`)).body.items.map((x: any) => x.id)).toEqual([b.course.id])
+    expect((await call('GET', `/api/v1/courses?tag=${tag}&level=beginner`)).body.items.map((x: any) => x.id)).toEqual([a.course.id])
+    expect((await call('GET', `/api/v1/courses?tag=${tag}&search=searchable`)).body.items.map((x: any) => x.id)).toEqual([b.course.id])
+    expect((await call('GET', `/api/v1/courses?instructor_id=${instructor.id}`)).body.items).toHaveLength(2)
+    const p1 = await call('GET', `/api/v1/courses?tag=${tag}&limit=1`)
+    expect(p1.body.items).toHaveLength(1)
+    const p2 = await call('GET', `/api/v1/courses?tag=${tag}&limit=1&cursor=${p1.body.next_cursor}`)
+    expect(p2.body.items.map((x: any) => x.id)).toEqual([a.course.id])
+    expect(p2.body.next_cursor).toBeNull()
+    // the draft appears the moment it is published, and a lesson write (title) invalidates too
+    await call('POST', `/api/v1/courses/${c.course.id}/publish`, { token: instructor.token })
+    expect((await call('GET', `/api/v1/courses?tag=${tag}`)).body.items.map((x: any) => x.id)[0]).toBe(c.course.id)
+    await call('POST', `/api/v1/courses/${c.course.id}/lessons`, { token: instructor.token, body: { title: 'L2', content: 'x' } })
+    expect((await call('GET', `/api/v1/courses?tag=${tag}`)).body.items[0].lessons_count).toBe(2)
+    await call('POST', `/api/v1/courses/${c.course.id}/archive`, { token: instructor.token })
+    expect((await call('GET', `/api/v1/courses?tag=${tag}`)).body.items).toHaveLength(2)
+  })
+
+  test('bad cursor or limit → 422', async () => {
+    expect((await call('GET', '/api/v1/courses?cursor=garbage')).status).toBe(422)
+    expect((await call('GET', '/api/v1/courses?limit=0')).status).toBe(422)
+    expect((await call('GET', '/api/v1/courses?level=expert')).status).toBe(422)
+  })
+})
