@@ -1,0 +1,3 @@
+import { filesSuite } from './suite'
+
+filesSuite('local')
