@@ -37,6 +37,10 @@ describe('jobs', () => {
     expect(retry.status).toBe(200)
     await waitFor(async () => (await job.getState()) === 'completed', { what: 'retried job to complete' })
     expect(calls).toHaveLength(4)
+    // Durations measured in the worker show up in the API's /metrics (via Redis).
+    const metrics = await call('GET', '/metrics')
+    expect(metrics.text).toMatch(/job_duration_seconds_count\{queue="maintenance",result="failed"\} [3-9]/)
+    expect(metrics.text).toMatch(/job_duration_seconds_bucket\{queue="maintenance",result="completed",le="\+Inf"\} [1-9]/)
   })
 
   test('retrying an unknown queue or job → 404; a job that has not failed → 409', async () => {
