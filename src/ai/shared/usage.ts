@@ -1,0 +1,35 @@
+import type { Tx } from '../../platform/db'
+import type { Deps } from '../../platform/deps'
+import type { AiUsage } from '../../platform/ai'
+import { aiErrors } from '../errors'
+
+const today = () => new Date().toISOString().slice(0, 10)
+
+/**
+ * Counts one AI message against the learner's daily quota (AI_DAILY_MESSAGES) or throws
+ * 429 `ai_quota_exceeded`. Atomic: the upsert only increments below the limit.
+ */
+export async function reserveQuota(deps: Pick<Deps, 'sql' | 'config'>, userId: string) {
+  const limit = deps.config.AI_DAILY_MESSAGES
+  if (limit <= 0) throw aiErrors.quotaExceeded()
+  const rows = await deps.sql`
+    insert into ai_usage (user_id, day, messages) values (${userId}, ${today()}, 1)
+    on conflict (user_id, day) do update set messages = ai_usage.messages + 1 where ai_usage.messages < ${limit}
+    returning messages`
+  if (rows.length === 0) throw aiErrors.quotaExceeded()
+}
+
+/** Gives back a reserved message when the provider failed before anything was stored. */
+export async function refundQuota(deps: Pick<Deps, 'sql'>, userId: string) {
+  await deps.sql`update ai_usage set messages = greatest(messages - 1, 0) where user_id = ${userId} and day = ${today()}`
+}
+
+/** Adds token usage to the learner's daily totals. */
+export async function recordTokens(sql: Tx, userId: string, usage: AiUsage) {
+  await sql`
+    insert into ai_usage (user_id, day, prompt_tokens, completion_tokens)
+    values (${userId}, ${today()}, ${usage.prompt_tokens}, ${usage.completion_tokens})
+    on conflict (user_id, day) do update set
+      prompt_tokens = ai_usage.prompt_tokens + excluded.prompt_tokens,
+      completion_tokens = ai_usage.completion_tokens + excluded.completion_tokens`
+}

@@ -1,0 +1,5 @@
+import { httpErrors } from '../platform/http/errors'
+
+export const gamificationErrors = {
+  badCursor: () => httpErrors.validation([{ field: 'cursor', message: 'invalid cursor' }]),
+}
