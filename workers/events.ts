@@ -1,6 +1,8 @@
 import { UnrecoverableError } from 'bullmq'
 import type { OutboxEvent } from '../src/platform/outbox'
 import type { Processor, WorkerDeps } from './types'
+import * as commercePublic from '../src/commerce/public'
+import * as coursesPublic from '../src/courses/public'
 
 /** A reaction to a domain event. Must be idempotent: an event may be delivered twice. */
 export type EventHandler = (event: OutboxEvent, deps: WorkerDeps) => Promise<void>
@@ -18,3 +20,51 @@ export const processEvent: Processor = async (job, deps) => {
   for (const handle of handlers) await handle(event, deps)
   return { handled: handlers.length }
 }
+
+/** Adds a reaction to an event type (several flows may react to the same event). */
+export function onEvent(type: string, handler: EventHandler) {
+  ;(eventHandlers[type] ??= []).push(handler)
+}
+
+// --- Commerce flows (commerce never imports courses; these join the two public.ts files) ---
+
+const ids = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [])
+
+onEvent(commercePublic.STRIPE_EVENT_RECEIVED, async (e, deps) => {
+  await commercePublic.processStripeEvent(deps, String(e.payload.event_id))
+})
+
+// The TTL timer of an unpaid order: a delayed maintenance job with a natural id.
+onEvent(commercePublic.ORDER_CREATED_EVENT, async (e, deps) => {
+  const orderId = String(e.payload.order_id)
+  const delay = Math.max(0, new Date(String(e.payload.expires_at)).getTime() - Date.now())
+  await deps.queues.maintenance.add(commercePublic.EXPIRE_ORDER_JOB, { order_id: orderId }, { jobId: commercePublic.expireOrderJobId(orderId), delay })
+})
+
+// Paid → the learner gets every course bought, and one confirmation email.
+onEvent('payment.completed', async (e, deps) => {
+  const userId = String(e.payload.user_id)
+  for (const courseId of ids(e.payload.course_ids)) await coursesPublic.grantCourseAccess(deps.sql, { userId, courseId })
+  await commercePublic.sendOrderConfirmation(deps, String(e.payload.order_id))
+})
+
+// Refunded → access (and certificates) revoked, unless another paid order still holds the course.
+onEvent('order.refunded', async (e, deps) => {
+  const userId = String(e.payload.user_id)
+  for (const courseId of ids(e.payload.course_ids)) {
+    if (await commercePublic.userOwnsCourse(deps.sql, userId, courseId)) continue
+    await coursesPublic.revokeCourseAccess(deps.sql, { userId, courseId })
+  }
+})
+
+onEvent('order.status_changed', async (e, deps) => {
+  await commercePublic.notifyOrderStatus(deps, { order_id: String(e.payload.order_id), user_id: String(e.payload.user_id), to: String(e.payload.to) })
+})
+
+// A paid course is sold through a `course` product with the same title and price.
+const syncCourseProduct: EventHandler = async (e, deps) => {
+  const course = await coursesPublic.findCourseForSale(deps.sql, String(e.payload.course_id))
+  if (course) await commercePublic.syncCourseProduct(deps.sql, course)
+}
+onEvent('course.published', syncCourseProduct)
+onEvent('course.price_changed', syncCourseProduct)

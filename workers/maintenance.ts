@@ -1,5 +1,6 @@
 import { UnrecoverableError } from 'bullmq'
 import type { Processor, WorkerDeps } from './types'
+import { EXPIRE_ORDER_JOB, expireOrder } from '../src/commerce/public'
 
 /** Named maintenance tasks (delayed or repeatable jobs on the `maintenance` queue). */
 export const maintenanceTasks: Record<string, (data: unknown, deps: WorkerDeps) => Promise<unknown>> = {}
@@ -8,4 +9,11 @@ export const processMaintenance: Processor = async (job, deps) => {
   const task = maintenanceTasks[job.name]
   if (!task) throw new UnrecoverableError(`unknown maintenance task: ${job.name}`)
   return task(job.data, deps)
+}
+
+// Commerce: an order still unpaid after ORDER_TTL_MINUTES expires (stock released, PaymentIntent cancelled).
+maintenanceTasks[EXPIRE_ORDER_JOB] = async (data, deps) => {
+  const { order_id } = data as { order_id?: unknown }
+  if (typeof order_id !== 'string') throw new UnrecoverableError('expire-order job without order_id')
+  return { expired: await expireOrder(deps, order_id) }
 }

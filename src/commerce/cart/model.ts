@@ -1,0 +1,29 @@
+import { t } from 'elysia'
+import { Product } from '../products/model'
+
+export const CartWarning = t.Object({
+  product_id: t.String(),
+  code: t.UnionEnum(['dropped', 'capped', 'already_owned', 'quantity_one']),
+  message: t.String(),
+})
+export type CartWarningDto = typeof CartWarning.static
+
+export const Cart = t.Object(
+  {
+    items: t.Array(t.Object({ product: Product, quantity: t.Integer(), line_total_cents: t.Integer() })),
+    subtotal_cents: t.Integer(),
+    currency: t.Nullable(t.String({ description: 'Currency of the cart (of its first line); null when empty' })),
+    warnings: t.Optional(t.Array(CartWarning)),
+  },
+  { title: 'Cart' },
+)
+export type CartDto = typeof Cart.static
+
+const Quantity = t.Integer({ minimum: 1, maximum: 1000 })
+export const CartItemAdd = t.Object({ product_id: t.String({ format: 'uuid' }), quantity: t.Optional(Quantity) })
+export const CartItemPatch = t.Object({ quantity: Quantity })
+export const CartMerge = t.Object({
+  items: t.Array(t.Object({ product_id: t.String({ format: 'uuid' }), quantity: Quantity }), { maxItems: 100 }),
+})
+export type CartMergeInput = typeof CartMerge.static
+export const ProductIdParam = t.Object({ product_id: t.String({ format: 'uuid' }) })

@@ -1,0 +1,22 @@
+import { AppError } from '../platform/http/errors'
+
+/** Commerce's error codes (SPEC §5). */
+export const commerceErrors = {
+  productNotFound: () => new AppError(404, 'not_found', 'Product not found'),
+  orderNotFound: () => new AppError(404, 'not_found', 'Order not found'),
+  courseNotForSale: () => new AppError(404, 'not_found', 'No product sells this course'),
+  outOfStock: (productId: string, available: number | null) =>
+    new AppError(409, 'out_of_stock', 'Not enough stock for this quantity', [{ field: 'quantity', code: 'out_of_stock', message: `product ${productId}: ${available ?? 0} available` }]),
+  cartEmpty: () => new AppError(409, 'cart_empty', 'The cart is empty'),
+  currencyMismatch: () => new AppError(409, 'currency_mismatch', 'The cart mixes currencies; order them separately'),
+  alreadyOwned: () => new AppError(409, 'already_owned', 'You already own this course'),
+  invalidTransition: (from: string, to: string) => new AppError(409, 'invalid_transition', `An order cannot go from ${from} to ${to}`),
+  idempotencyKeyReused: () =>
+    new AppError(422, 'idempotency_key_reused', 'This Idempotency-Key was used with a different request', [{ field: 'Idempotency-Key', message: 'reused with a different body' }]),
+  shippingRequired: () =>
+    new AppError(422, 'validation_failed', 'A shipping address is required for physical products', [{ field: 'shipping_address', message: 'required when the cart holds a physical product' }]),
+  invalidProduct: (field: string, message: string) => new AppError(422, 'validation_failed', message, [{ field, message }]),
+  slugTaken: () => new AppError(409, 'slug_taken', 'This slug is already used by another product'),
+  invalidSignature: () => new AppError(400, 'invalid_signature', 'Invalid or stale Stripe-Signature'),
+  paymentUnavailable: () => new AppError(503, 'unavailable', 'The payment provider is unavailable, retry with the same Idempotency-Key'),
+}

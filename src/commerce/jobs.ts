@@ -1,0 +1,11 @@
+import { t } from 'elysia'
+
+/** Maintenance job that expires an unpaid order after ORDER_TTL_MINUTES (job id `order-expire-<id>`). */
+export const EXPIRE_ORDER_JOB = 'commerce.expire-order'
+export const ExpireOrderJob = t.Object({ order_id: t.String({ format: 'uuid' }) })
+export type ExpireOrderJob = typeof ExpireOrderJob.static
+export const expireOrderJobId = (orderId: string) => `order-expire-${orderId}`
+
+/** Events commerce writes besides the agreed ones (consumed by its own flows in workers/events.ts). */
+export const ORDER_CREATED_EVENT = 'order.created'
+export const STRIPE_EVENT_RECEIVED = 'stripe.event_received'

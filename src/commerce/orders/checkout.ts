@@ -1,0 +1,108 @@
+import type { Deps } from '../../platform/deps'
+import type { Tx } from '../../platform/db'
+import { writeEvent } from '../../platform/outbox'
+import { stripeClient } from '../../platform/stripe'
+import { commerceErrors } from '../errors'
+import { ownedCourseIds } from '../ownership'
+import { clearCart, deleteCartItem, findCartRows } from '../cart/queries'
+import type { ProductRow } from '../products/queries'
+import type { CheckoutDto } from './model'
+import { claimIdempotencyKey, findIdempotencyKey, requestHash, storeIdempotentResponse } from './idempotency'
+import { findOrder, insertOrder, insertOrderItems, reserveStock, setOrderPayment, type OrderRow } from './queries'
+import { loadOrder, paymentCompletedPayload, toOrder } from './shape'
+
+type D = Pick<Deps, 'sql' | 'config'>
+export type CheckoutSource = { kind: 'cart'; shipping_address?: unknown } | { kind: 'course'; course_id: string }
+type Line = { product: ProductRow; quantity: number }
+
+/**
+ * Creates an order from the cart or for one course. With an Idempotency-Key the same key
+ * replays the first response (a concurrent twin waits on the key row, then replays); the
+ * same key with another body → 422 idempotency_key_reused.
+ */
+export async function checkout(d: D, userId: string, source: CheckoutSource, idemKey?: string): Promise<CheckoutDto> {
+  const hash = requestHash(source)
+  const orderId = crypto.randomUUID()
+  const created = await d.sql.begin(async (tx) => {
+    if (idemKey && !(await claimIdempotencyKey(tx, userId, idemKey, hash, orderId))) return null
+    return createOrder(tx, d, userId, orderId, source)
+  })
+  if (!created) return replay(d, userId, idemKey!, hash)
+  const response = await withPayment(d, created)
+  if (idemKey) await storeIdempotentResponse(d.sql, userId, idemKey, response)
+  return response
+}
+
+async function replay(d: D, userId: string, key: string, hash: string): Promise<CheckoutDto> {
+  const row = await findIdempotencyKey(d.sql, userId, key)
+  if (!row) throw new Error('idempotency key vanished')
+  if (row.request_hash !== hash) throw commerceErrors.idempotencyKeyReused()
+  if (row.response) return row.response as CheckoutDto
+  // The first request committed its order but has not stored its answer yet (or died after
+  // commit): finish it the same way; Stripe's idempotency key yields the same PaymentIntent.
+  const order = await findOrder(d.sql, row.order_id)
+  if (!order) throw commerceErrors.orderNotFound()
+  const response = await withPayment(d, order)
+  await storeIdempotentResponse(d.sql, userId, key, response)
+  return response
+}
+
+async function linesFor(tx: Tx, userId: string, source: CheckoutSource): Promise<Line[]> {
+  if (source.kind === 'cart') return findCartRows(tx, userId)
+  const [product] = await tx<ProductRow[]>`
+    select * from products where kind = 'course' and course_id = ${source.course_id} and status = 'active'`
+  if (!product) throw commerceErrors.courseNotForSale()
+  return [{ product, quantity: 1 }]
+}
+
+async function createOrder(tx: Tx, d: D, userId: string, orderId: string, source: CheckoutSource): Promise<OrderRow> {
+  // Serialises checkouts and cart writes of one user: one cart becomes one order.
+  await tx`select pg_advisory_xact_lock(hashtext(${`cart:${userId}`}))`
+  const lines = await linesFor(tx, userId, source)
+  if (lines.length === 0) throw commerceErrors.cartEmpty()
+  const currencies = new Set(lines.map((l) => l.product.currency))
+  if (currencies.size > 1) throw commerceErrors.currencyMismatch()
+  const courseIds = lines.flatMap((l) => (l.product.course_id ? [l.product.course_id] : []))
+  if ((await ownedCourseIds(tx, userId, courseIds)).size) throw commerceErrors.alreadyOwned()
+  const shipping = source.kind === 'cart' ? (source.shipping_address ?? null) : null
+  if (lines.some((l) => l.product.kind === 'physical') && !shipping) throw commerceErrors.shippingRequired()
+  const short = await reserveStock(tx, lines.map((l) => ({ product_id: l.product.id, quantity: l.quantity })))
+  if (short) throw commerceErrors.outOfStock(short, lines.find((l) => l.product.id === short)!.product.stock)
+  const total = lines.reduce((s, l) => s + l.product.price_cents * (l.product.kind === 'course' ? 1 : l.quantity), 0)
+  const order = await insertOrder(tx, {
+    id: orderId, user_id: userId, status: total === 0 ? 'paid' : 'pending_payment', total_cents: total,
+    currency: [...currencies][0]!, shipping_address: shipping, ttl_minutes: d.config.ORDER_TTL_MINUTES,
+  })
+  await insertOrderItems(tx, lines.map((l) => ({
+    order_id: orderId, product_id: l.product.id, name: l.product.name, kind: l.product.kind,
+    course_id: l.product.course_id, quantity: l.quantity, unit_price_cents: l.product.price_cents,
+  })))
+  if (source.kind === 'cart') await clearCart(tx, userId)
+  else await deleteCartItem(tx, userId, lines[0]!.product.id)
+  if (order.status === 'paid') {
+    await writeEvent(tx, 'payment.completed', paymentCompletedPayload(order, courseIds))
+    await writeEvent(tx, 'order.status_changed', { order_id: order.id, user_id: userId, from: null, to: 'paid' })
+  } else {
+    await writeEvent(tx, 'order.created', { order_id: order.id, user_id: userId, expires_at: order.expires_at.toISOString() })
+  }
+  return order
+}
+
+/** The checkout answer; creates the order's PaymentIntent once (Stripe idempotency key = order id). */
+async function withPayment(d: D, order: OrderRow): Promise<CheckoutDto> {
+  if (order.status === 'paid' && !order.payment_intent_id) return { order: toOrder(await loadOrder(d.sql, order)), payment: null }
+  let pi = order.payment_intent_id && order.client_secret ? { id: order.payment_intent_id, client_secret: order.client_secret } : null
+  if (!pi) {
+    try {
+      const intent = await stripeClient(d.config).paymentIntents.create(
+        { amount: order.total_cents, currency: order.currency, metadata: { order_id: order.id, user_id: order.user_id }, automatic_payment_methods: { enabled: true } },
+        { idempotencyKey: `order-${order.id}` },
+      )
+      pi = { id: intent.id, client_secret: intent.client_secret! }
+    } catch {
+      throw commerceErrors.paymentUnavailable()
+    }
+    await setOrderPayment(d.sql, order.id, pi.id, pi.client_secret)
+  }
+  return { order: toOrder(await loadOrder(d.sql, { ...order, payment_intent_id: pi.id })), payment: { client_secret: pi.client_secret, payment_intent_id: pi.id } }
+}

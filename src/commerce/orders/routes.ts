@@ -1,0 +1,84 @@
+import { Elysia } from 'elysia'
+import type { Deps } from '../../platform/deps'
+import { authGuard } from '../../platform/http/auth'
+import { errorResponses } from '../../platform/http/errors'
+import { checkout } from './checkout'
+import { AdminOrderPatch, AdminOrderQuery, Checkout, CourseIntentCreate, IdempotencyHeaders, Order, OrderCreate, OrderIdParam, OrderList, OrderQuery } from './model'
+import { advanceOrder, cancelOrder, getOrder, listOrderPage, refundOrder } from './service'
+
+const checkoutErrors = errorResponses(401, 404, 409, 422, 503)
+
+/** The buyer's orders and checkout. */
+export function orderRoutes(deps: Deps) {
+  return new Elysia({ tags: ['commerce'] })
+    .use(authGuard(deps))
+    .post('/orders', async ({ auth, body, headers, set }) => {
+      set.status = 201
+      return checkout(deps, auth.userId, { kind: 'cart', shipping_address: body?.shipping_address ?? undefined }, headers['idempotency-key'])
+    }, {
+      auth: true,
+      body: OrderCreate,
+      headers: IdempotencyHeaders,
+      detail: { summary: 'Order the cart (Idempotency-Key honoured); reserves stock, creates the PaymentIntent' },
+      response: { 201: Checkout, ...checkoutErrors },
+    })
+    .post('/payments/course-intent', async ({ auth, body, headers, set }) => {
+      set.status = 201
+      return checkout(deps, auth.userId, { kind: 'course', course_id: body.course_id }, headers['idempotency-key'])
+    }, {
+      auth: true,
+      body: CourseIntentCreate,
+      headers: IdempotencyHeaders,
+      detail: { summary: 'A one-item order for a paid course (same answer as POST /orders)' },
+      response: { 201: Checkout, ...checkoutErrors },
+    })
+    .get('/orders', ({ auth, query }) => listOrderPage(deps, { ...query, userId: auth.userId }), {
+      auth: true,
+      query: OrderQuery,
+      detail: { summary: 'My orders, newest first' },
+      response: { 200: OrderList, ...errorResponses(401, 422) },
+    })
+    .get('/orders/:id', ({ auth, params }) => getOrder(deps, params.id, auth.userId), {
+      auth: true,
+      params: OrderIdParam,
+      detail: { summary: 'One of my orders' },
+      response: { 200: Order, ...errorResponses(401, 404, 422) },
+    })
+    .post('/orders/:id/cancel', ({ auth, params }) => cancelOrder(deps, params.id, auth.userId), {
+      auth: true,
+      params: OrderIdParam,
+      detail: { summary: 'Cancel an unpaid order (releases stock, cancels the PaymentIntent)' },
+      response: { 200: Order, ...errorResponses(401, 404, 409, 422) },
+    })
+}
+
+/** Admin order management. */
+export function adminOrderRoutes(deps: Deps) {
+  return new Elysia({ prefix: '/admin/orders', tags: ['commerce'] })
+    .use(authGuard(deps))
+    .get('', ({ query }) => listOrderPage(deps, { ...query, userId: query.user_id }), {
+      auth: 'admin',
+      query: AdminOrderQuery,
+      detail: { summary: 'All orders, filtered by status or user' },
+      response: { 200: OrderList, ...errorResponses(401, 403, 422) },
+    })
+    .get('/:id', ({ params }) => getOrder(deps, params.id), {
+      auth: 'admin',
+      params: OrderIdParam,
+      detail: { summary: 'Any order' },
+      response: { 200: Order, ...errorResponses(401, 403, 404, 422) },
+    })
+    .patch('/:id', ({ params, body }) => advanceOrder(deps, params.id, body.status, body.tracking_number), {
+      auth: 'admin',
+      params: OrderIdParam,
+      body: AdminOrderPatch,
+      detail: { summary: 'Fulfilment step paid → processing → shipped → delivered; others → 409 invalid_transition' },
+      response: { 200: Order, ...errorResponses(401, 403, 404, 409, 422) },
+    })
+    .post('/:id/refund', ({ params }) => refundOrder(deps, params.id), {
+      auth: 'admin',
+      params: OrderIdParam,
+      detail: { summary: 'Ask Stripe to refund; the charge.refunded webhook then sets refunded' },
+      response: { 200: Order, ...errorResponses(401, 403, 404, 409, 422, 503) },
+    })
+}

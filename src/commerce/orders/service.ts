@@ -1,0 +1,77 @@
+import type { Deps } from '../../platform/deps'
+import { writeEvent } from '../../platform/outbox'
+import { commerceErrors } from '../errors'
+import { closeUnpaidOrder, REFUNDABLE, markOrderRefunded, requestStripeRefund } from './lifecycle'
+import type { OrderDto, OrderStatusValue } from './model'
+import { findOrder, listOrders, markRefundRequested, transitionOrder } from './queries'
+import { loadOrder, loadOrders, toOrder } from './shape'
+
+type D = Pick<Deps, 'sql' | 'config' | 'log'>
+
+const encode = (o: { created_at: Date; id: string }) => Buffer.from(JSON.stringify({ at: o.created_at.toISOString(), id: o.id })).toString('base64url')
+function decode(cursor?: string): { at: Date; id: string } | undefined {
+  if (!cursor) return undefined
+  try {
+    const c = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as { at: string; id: string }
+    const at = new Date(c.at)
+    if (Number.isNaN(at.getTime()) || !/^[0-9a-f-]{36}$/i.test(c.id)) return undefined
+    return { at, id: c.id }
+  } catch {
+    return undefined
+  }
+}
+
+export async function listOrderPage(d: Pick<Deps, 'sql'>, f: { userId?: string; status?: string; limit?: number; cursor?: string }) {
+  const limit = f.limit ?? 20
+  const rows = await listOrders(d.sql, { userId: f.userId, status: f.status, limit, after: decode(f.cursor) })
+  const page = rows.slice(0, limit)
+  return { items: (await loadOrders(d.sql, page)).map(toOrder), next_cursor: rows.length > limit ? encode(page.at(-1)!) : null }
+}
+
+/** One order; another user's is 404 (admins see all). */
+export async function getOrder(d: Pick<Deps, 'sql'>, id: string, userId?: string): Promise<OrderDto> {
+  const order = await findOrder(d.sql, id)
+  if (!order || (userId && order.user_id !== userId)) throw commerceErrors.orderNotFound()
+  return toOrder(await loadOrder(d.sql, order))
+}
+
+export async function cancelOrder(d: D, id: string, userId: string): Promise<OrderDto> {
+  const order = await closeUnpaidOrder(d, id, 'cancelled', userId)
+  return toOrder(order!)
+}
+
+const NEXT: Partial<Record<OrderStatusValue, OrderStatusValue>> = { paid: 'processing', processing: 'shipped', shipped: 'delivered' }
+
+/** Admin fulfilment step along paid → processing → shipped → delivered. */
+export async function advanceOrder(d: D, id: string, to: OrderStatusValue, trackingNumber?: string): Promise<OrderDto> {
+  const order = await d.sql.begin(async (tx) => {
+    const current = await findOrder(tx, id, { lock: true })
+    if (!current) throw commerceErrors.orderNotFound()
+    if (NEXT[current.status] !== to) throw commerceErrors.invalidTransition(current.status, to)
+    const next = (await transitionOrder(tx, id, [current.status], to, { tracking_number: trackingNumber }))!
+    await writeEvent(tx, 'order.status_changed', { order_id: id, user_id: next.user_id, from: current.status, to })
+    return next
+  })
+  return toOrder(await loadOrder(d.sql, order))
+}
+
+/**
+ * Admin refund: asks Stripe; `refunded` is set by the `charge.refunded` webhook. An order
+ * paid without Stripe (0 total) has nothing to refund at Stripe and is refunded at once.
+ */
+export async function refundOrder(d: D, id: string): Promise<OrderDto> {
+  const order = await findOrder(d.sql, id)
+  if (!order) throw commerceErrors.orderNotFound()
+  if (!REFUNDABLE.includes(order.status)) throw commerceErrors.invalidTransition(order.status, 'refunded')
+  if (!order.payment_intent_id) {
+    await markOrderRefunded(d, id)
+  } else {
+    try {
+      await requestStripeRefund(d, id, order.payment_intent_id, 'admin')
+    } catch {
+      throw commerceErrors.paymentUnavailable()
+    }
+    await markRefundRequested(d.sql, id)
+  }
+  return getOrder(d, id)
+}

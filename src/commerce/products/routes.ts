@@ -1,0 +1,48 @@
+import { Elysia, t } from 'elysia'
+import type { Deps } from '../../platform/deps'
+import { authGuard } from '../../platform/http/auth'
+import { errorResponses } from '../../platform/http/errors'
+import { Product, ProductCreate, ProductDetail, ProductList, ProductPatch, ProductQuery } from './model'
+import { createProduct, deleteProduct, getProductDetail, listProducts, patchProduct } from './service'
+
+const IdParam = t.Object({ id: t.String({ format: 'uuid' }) })
+
+/** The public catalog. */
+export function productRoutes(deps: Deps) {
+  return new Elysia({ prefix: '/products', tags: ['commerce'] })
+    .get('', ({ query }) => listProducts(deps, query), {
+      query: ProductQuery,
+      detail: { summary: 'Search and filter active products (full-text ranked, partial words, cursor pages)' },
+      response: { 200: ProductList, ...errorResponses(422) },
+    })
+    .get('/:id_or_slug', ({ params }) => getProductDetail(deps, params.id_or_slug), {
+      params: t.Object({ id_or_slug: t.String({ minLength: 1, maxLength: 200 }) }),
+      detail: { summary: 'A product with related products (same category/tags, bought together)' },
+      response: { 200: ProductDetail, ...errorResponses(404) },
+    })
+}
+
+/** Admin product management; DELETE archives. */
+export function adminProductRoutes(deps: Deps) {
+  return new Elysia({ prefix: '/admin/products', tags: ['commerce'] })
+    .use(authGuard(deps))
+    .post('', async ({ body, set }) => { set.status = 201; return createProduct(deps, body) }, {
+      auth: 'admin',
+      body: ProductCreate,
+      detail: { summary: 'Create a product' },
+      response: { 201: Product, ...errorResponses(401, 403, 409, 422) },
+    })
+    .patch('/:id', ({ params, body }) => patchProduct(deps, params.id, body), {
+      auth: 'admin',
+      params: IdParam,
+      body: ProductPatch,
+      detail: { summary: 'Update a product (archived ones too)' },
+      response: { 200: Product, ...errorResponses(401, 403, 404, 409, 422) },
+    })
+    .delete('/:id', async ({ params, set }) => { await deleteProduct(deps, params.id); set.status = 204 }, {
+      auth: 'admin',
+      params: IdParam,
+      detail: { summary: 'Archive a product (it leaves the catalog; past orders keep it)' },
+      response: { 204: t.Void(), ...errorResponses(401, 403, 404, 422) },
+    })
+}

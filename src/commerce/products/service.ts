@@ -1,0 +1,74 @@
+import type { Deps } from '../../platform/deps'
+import { isUniqueViolation } from '../../platform/db'
+import { fileContentUrl } from '../../accounts/public'
+import { AppError } from '../../platform/http/errors'
+import { commerceErrors } from '../errors'
+import type { ProductCreateInput, ProductDto, ProductPatchInput, ProductQueryInput } from './model'
+import { archiveProduct, findProduct, findRelatedProducts, insertProduct, slugExists, updateProduct, type ProductRow } from './queries'
+import { searchProducts } from './search'
+
+type D = Pick<Deps, 'sql'>
+
+export const toProduct = (r: ProductRow): ProductDto => ({
+  id: r.id, slug: r.slug, name: r.name, description: r.description, kind: r.kind, course_id: r.course_id,
+  price_cents: r.price_cents, currency: r.currency, stock: r.stock, category: r.category, tags: r.tags,
+  image_urls: r.image_file_ids.map(fileContentUrl), status: r.status, created_at: r.created_at,
+})
+
+/** A URL-safe slug from a name: lower case ASCII words joined by dashes. */
+export function slugify(name: string): string {
+  const s = name.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '')
+  return (s || 'product').slice(0, 100).replace(/-+$/, '')
+}
+
+/** The first free slug among `base`, `base-2`, `base-3`... (a random tail after a few tries). */
+export async function freeSlug(d: D, base: string): Promise<string> {
+  for (let i = 1; i <= 5; i++) {
+    const slug = i === 1 ? base : `${base}-${i}`
+    if (!(await slugExists(d.sql, slug))) return slug
+  }
+  return `${base}-${crypto.randomUUID().slice(0, 8)}`
+}
+
+export async function createProduct(d: D, input: ProductCreateInput): Promise<ProductDto> {
+  if (input.kind === 'course' && !input.course_id) throw commerceErrors.invalidProduct('course_id', 'A course product needs course_id')
+  if (input.kind !== 'course' && input.course_id) throw commerceErrors.invalidProduct('course_id', 'Only a course product has a course_id')
+  const slug = input.slug ?? (await freeSlug(d, slugify(input.name)))
+  try {
+    return toProduct(await insertProduct(d.sql, { ...input, slug }))
+  } catch (err) {
+    if (isUniqueViolation(err, 'products_slug_key')) throw commerceErrors.slugTaken()
+    if (isUniqueViolation(err, 'products_course_id_key')) throw new AppError(409, 'conflict', 'A product already sells this course')
+    throw err
+  }
+}
+
+export async function patchProduct(d: D, id: string, input: ProductPatchInput): Promise<ProductDto> {
+  const current = await findProduct(d.sql, id, true)
+  if (!current) throw commerceErrors.productNotFound()
+  if (current.kind === 'course' && input.stock != null) throw commerceErrors.invalidProduct('stock', 'A course product has unlimited stock')
+  try {
+    const row = await updateProduct(d.sql, current.id, input)
+    if (!row) throw commerceErrors.productNotFound()
+    return toProduct(row)
+  } catch (err) {
+    if (isUniqueViolation(err, 'products_slug_key')) throw commerceErrors.slugTaken()
+    throw err
+  }
+}
+
+export async function deleteProduct(d: D, id: string): Promise<void> {
+  if (!(await archiveProduct(d.sql, id))) throw commerceErrors.productNotFound()
+}
+
+export async function listProducts(d: D, q: ProductQueryInput) {
+  const { rows, next } = await searchProducts(d.sql, { ...q, limit: q.limit ?? 20 })
+  return { items: rows.map(toProduct), next_cursor: next }
+}
+
+export async function getProductDetail(d: D, idOrSlug: string) {
+  const product = await findProduct(d.sql, idOrSlug)
+  if (!product) throw commerceErrors.productNotFound()
+  const related = await findRelatedProducts(d.sql, product)
+  return { product: toProduct(product), related: related.map(toProduct) }
+}

@@ -1,0 +1,19 @@
+import type { Tx } from '../platform/db'
+
+export type RevenueByCurrency = { currency: string; total_cents: number; by_day: { date: string; cents: number }[] }
+
+/** Revenue of paid (not refunded) orders per currency and UTC day of payment. */
+export async function revenueByCurrencyAndDay(sql: Tx): Promise<RevenueByCurrency[]> {
+  const rows = await sql<{ currency: string; day: string; cents: number }[]>`
+    select currency, to_char(paid_at at time zone 'UTC', 'YYYY-MM-DD') as day, sum(total_cents)::int as cents
+    from orders where paid_at is not null and status in ('paid', 'processing', 'shipped', 'delivered')
+    group by 1, 2 order by 1, 2`
+  const out = new Map<string, RevenueByCurrency>()
+  for (const r of rows) {
+    const c = out.get(r.currency) ?? { currency: r.currency, total_cents: 0, by_day: [] }
+    c.total_cents += r.cents
+    c.by_day.push({ date: r.day, cents: r.cents })
+    out.set(r.currency, c)
+  }
+  return [...out.values()]
+}

@@ -1,0 +1,53 @@
+/** Commerce test factories: products straight through the admin API, carts, checkout. */
+import { call, testApp } from '../helpers/app'
+import { newUser, type TestUser } from '../helpers/factories'
+import { stripeStandIn } from '../helpers/stripe'
+
+let admin: Promise<TestUser> | undefined
+export const theAdmin = () => (admin ??= newUser({ role: 'admin' }))
+
+let n = 0
+export const uniq = (tag = 'p') => `${tag}-${Date.now().toString(36)}-${++n}-${Math.random().toString(36).slice(2, 6)}`
+
+export type ProductInput = { name?: string; price_cents?: number; currency?: string; kind?: 'digital' | 'physical' | 'course'; stock?: number | null; category?: string; tags?: string[]; description?: string; course_id?: string; slug?: string }
+
+/** Creates a product through POST /admin/products (201 asserted). */
+export async function newProduct(p: ProductInput = {}) {
+  const a = await theAdmin()
+  const r = await call('POST', '/api/v1/admin/products', {
+    token: a.token,
+    body: { name: p.name ?? `Thing ${uniq()}`, description: p.description ?? 'A fine thing', price_cents: p.price_cents ?? 1500, currency: p.currency ?? 'usd', kind: p.kind ?? 'digital', ...(p.stock !== undefined ? { stock: p.stock } : {}), ...(p.category ? { category: p.category } : {}), ...(p.tags ? { tags: p.tags } : {}), ...(p.course_id ? { course_id: p.course_id } : {}), ...(p.slug ? { slug: p.slug } : {}) },
+  })
+  if (r.status !== 201) throw new Error(`product create failed: ${r.status} ${r.text}`)
+  return r.body as { id: string; slug: string; price_cents: number; stock: number | null; currency: string; name: string }
+}
+
+export async function addToCart(user: TestUser, productId: string, quantity = 1) {
+  return call('POST', '/api/v1/cart/items', { token: user.token, body: { product_id: productId, quantity } })
+}
+
+export const ADDRESS = { name: 'Ada Lovelace', line1: '1 Analytical St', city: 'London', postal_code: 'N1 1AA', country: 'GB' }
+
+/** A user with `quantity` of a fresh product in the cart, checked out (201 asserted). */
+export async function placeOrder(opts: { user?: TestUser; product?: Awaited<ReturnType<typeof newProduct>>; quantity?: number; price_cents?: number } = {}) {
+  stripeStandIn()
+  const user = opts.user ?? (await newUser())
+  const product = opts.product ?? (await newProduct({ price_cents: opts.price_cents ?? 2500, stock: 10 }))
+  const add = await addToCart(user, product.id, opts.quantity ?? 1)
+  if (add.status !== 200) throw new Error(`add failed ${add.status} ${add.text}`)
+  const r = await call('POST', '/api/v1/orders', { token: user.token, body: {} })
+  if (r.status !== 201) throw new Error(`order failed ${r.status} ${r.text}`)
+  return { user, product, order: r.body.order, payment: r.body.payment }
+}
+
+export async function productStock(id: string): Promise<number | null> {
+  const { deps } = await testApp()
+  const [row] = await deps.sql<{ stock: number | null }[]>`select stock from products where id = ${id}`
+  return row!.stock
+}
+
+export async function orderStatus(id: string): Promise<string> {
+  const { deps } = await testApp()
+  const [row] = await deps.sql<{ status: string }[]>`select status from orders where id = ${id}`
+  return row!.status
+}
