@@ -1,0 +1,30 @@
+import { httpErrors } from '../../platform/http/errors'
+import type { Role } from '../../platform/http/auth'
+import { decodeCursor, page } from '../cursor'
+import { accountErrors } from '../errors'
+import { revokeAllSessions } from '../sessions/service'
+import type { AccountsDeps } from '../types'
+import { toUser } from '../users/present'
+import { updateUser } from '../users/queries'
+import { listUsers } from './queries'
+
+export async function adminListUsers(deps: Pick<AccountsDeps, 'sql'>, q: { search?: string; role?: string; status?: string; limit?: number; cursor?: string }) {
+  const limit = q.limit ?? 20
+  const rows = await listUsers(deps.sql, { ...q, limit: limit + 1, after: decodeCursor(q.cursor) })
+  return page(rows, limit, (r) => ({ at: r.created_at, id: r.id }), toUser)
+}
+
+/**
+ * Changes a user's role or status. A role change applies from the user's next token;
+ * suspending revokes every session and access token at once.
+ */
+export async function adminPatchUser(deps: AccountsDeps, actorId: string, id: string, patch: { role?: Role; status?: 'active' | 'suspended' }) {
+  if (id === actorId && (patch.role !== undefined || patch.status !== undefined)) {
+    // An admin locking themselves out (or demoting the last admin) is never what was meant.
+    if ((patch.role && patch.role !== 'admin') || patch.status === 'suspended') throw accountErrors.selfModification()
+  }
+  const user = await updateUser(deps.sql, id, patch)
+  if (!user) throw httpErrors.notFound('User not found')
+  if (patch.status === 'suspended') await revokeAllSessions(deps, id)
+  return toUser(user)
+}

@@ -1,0 +1,44 @@
+import { httpErrors } from '../../platform/http/errors'
+import { nowDate } from '../clock'
+import { decodeCursor, page } from '../cursor'
+import { listLiveSessions } from '../sessions/queries'
+import { revokeSession } from '../sessions/service'
+import type { AccountsDeps, AccountsOptions } from '../types'
+import { toUser } from '../users/present'
+import { findUserById, updateUser } from '../users/queries'
+
+export async function getMe(deps: Pick<AccountsDeps, 'sql'>, userId: string) {
+  const user = await findUserById(deps.sql, userId)
+  if (!user) throw httpErrors.unauthorized()
+  return toUser(user)
+}
+
+/** Updates the profile; an avatar must pass the injected files check when one is wired. */
+export async function patchMe(
+  deps: Pick<AccountsDeps, 'sql'>,
+  opts: AccountsOptions,
+  userId: string,
+  body: { display_name?: string; avatar_file_id?: string | null; locale?: string },
+) {
+  if (body.avatar_file_id && opts.checkAvatar) await opts.checkAvatar(userId, body.avatar_file_id)
+  const user = await updateUser(deps.sql, userId, { display_name: body.display_name?.trim(), avatar_file_id: body.avatar_file_id, locale: body.locale })
+  if (!user) throw httpErrors.unauthorized()
+  return toUser(user)
+}
+
+export async function listSessions(deps: Pick<AccountsDeps, 'sql'>, auth: { userId: string; sid: string }, q: { limit?: number; cursor?: string }) {
+  const limit = q.limit ?? 20
+  const rows = await listLiveSessions(deps.sql, auth.userId, nowDate(), limit + 1, decodeCursor(q.cursor))
+  return page(rows, limit, (r) => ({ at: r.last_used_at, id: r.id }), (r) => ({
+    id: r.id,
+    device: r.device,
+    ip: r.ip,
+    created_at: r.created_at,
+    last_used_at: r.last_used_at,
+    current: r.id === auth.sid,
+  }))
+}
+
+export async function deleteSession(deps: AccountsDeps, userId: string, sid: string) {
+  if (!(await revokeSession(deps, userId, sid))) throw httpErrors.notFound('Session not found')
+}

@@ -1,0 +1,86 @@
+import { now, nowDate } from '../clock'
+import { accountErrors } from '../errors'
+import { assertPassword } from '../password/service'
+import { sixDigitCode } from '../secrets'
+import type { AccountsDeps } from '../types'
+import { toUser } from '../users/present'
+import { findUserById, updateUser, type UserRow } from '../users/queries'
+import { CHALLENGE_TTL_SECONDS, MAX_CODE_ATTEMPTS, emailCode } from './challenge'
+import { deleteRecoveryCodes, checkSecondFactor, checkTotp, codeHash, codeMatches, newTotpSecret, replaceRecoveryCodes, totpFor } from './codes'
+
+// The emailed code of a signed-in user (enabling email MFA, or proving a factor to disable MFA).
+const userCodeKey = (deps: Pick<AccountsDeps, 'keys'>, userId: string) => deps.keys('acct', 'mfa-user-code', userId)
+
+/** Emails a 6-digit code to the signed-in user (after re-checking the password). */
+export async function startEmailMfa(deps: AccountsDeps, userId: string, password: string) {
+  const user = await assertPassword(deps, userId, password)
+  const code = sixDigitCode()
+  const key = userCodeKey(deps, user.id)
+  await deps.redis.hSet(key, { code_hash: codeHash(user.id, code), expires_at: String(now() + CHALLENGE_TTL_SECONDS * 1000), attempts: '0' })
+  await deps.redis.expire(key, CHALLENGE_TTL_SECONDS + 60)
+  await emailCode(deps, user, code)
+  return { message: 'A code was emailed; confirm it to finish' }
+}
+
+/** The live emailed code of a user, if any (expired codes count as absent). */
+async function userCode(deps: AccountsDeps, userId: string) {
+  const rec = await deps.redis.hGetAll(userCodeKey(deps, userId))
+  return rec.code_hash && Number(rec.expires_at) > now() ? rec.code_hash : undefined
+}
+
+/** Counts a wrong emailed code; the 5th kills it. */
+async function failUserCode(deps: AccountsDeps, userId: string): Promise<never> {
+  const key = userCodeKey(deps, userId)
+  if ((await deps.redis.hIncrBy(key, 'attempts', 1)) >= MAX_CODE_ATTEMPTS) await deps.redis.del(key)
+  throw accountErrors.invalidCode()
+}
+
+export async function confirmEmailMfa(deps: AccountsDeps, userId: string, code: string) {
+  const hash = await userCode(deps, userId)
+  if (!codeMatches(userId, code, hash)) return failUserCode(deps, userId)
+  await deps.redis.del(userCodeKey(deps, userId))
+  const user = await updateUser(deps.sql, userId, { mfa_email_enabled: true })
+  return { user: toUser(user!) }
+}
+
+/** Stores a pending TOTP secret (replacing an unconfirmed one) and returns it for the authenticator app. */
+export async function setupTotp(deps: AccountsDeps, userId: string, password: string) {
+  const user = await assertPassword(deps, userId, password)
+  if (user.totp_enabled_at) throw accountErrors.mfaAlreadyEnabled()
+  const secret = newTotpSecret()
+  await updateUser(deps.sql, user.id, { totp_secret: secret })
+  return { secret, otpauth_url: totpFor(secret, user.email).toString() }
+}
+
+/** Turns TOTP on with a first valid code and returns 10 single-use recovery codes. */
+export async function confirmTotp(deps: AccountsDeps, userId: string, code: string) {
+  const user = await assertUser(deps, userId)
+  if (user.totp_enabled_at) throw accountErrors.mfaAlreadyEnabled()
+  if (!user.totp_secret) throw accountErrors.mfaSetupRequired()
+  if (!(await checkTotp(deps, user, code))) throw accountErrors.invalidCode()
+  const recovery_codes = await deps.sql.begin(async (tx) => {
+    await updateUser(tx, user.id, { totp_enabled_at: nowDate() })
+    return replaceRecoveryCodes(tx, user.id)
+  })
+  return { recovery_codes }
+}
+
+/** Turns every MFA method off; needs the password and a second factor (TOTP, recovery or emailed code). */
+export async function disableMfa(deps: AccountsDeps, userId: string, password: string, code: string) {
+  const user = await assertPassword(deps, userId, password)
+  const hash = await userCode(deps, userId)
+  const ok = await checkSecondFactor(deps, user, code, { context: userId, hash })
+  if (!ok) return hash ? failUserCode(deps, userId) : Promise.reject(accountErrors.invalidCode())
+  await deps.redis.del(userCodeKey(deps, userId))
+  const updated = await deps.sql.begin(async (tx) => {
+    await deleteRecoveryCodes(tx, userId)
+    return updateUser(tx, userId, { mfa_email_enabled: false, totp_secret: null, totp_enabled_at: null })
+  })
+  return { user: toUser(updated!) }
+}
+
+async function assertUser(deps: AccountsDeps, userId: string): Promise<UserRow> {
+  const user = await findUserById(deps.sql, userId)
+  if (!user) throw accountErrors.invalidCode()
+  return user
+}

@@ -1,0 +1,43 @@
+import { Elysia, t } from 'elysia'
+import { errorResponses } from '../../platform/http/errors'
+import { LoginResult } from '../auth/model'
+import { accountErrors } from '../errors'
+import { clientContext } from '../request-context'
+import type { AccountsDeps } from '../types'
+import { isProvider, type Provider } from './providers'
+import { exchangeLoginCode, oauthCallback, startOAuth } from './service'
+
+const ProviderParams = t.Object({ provider: t.String({ description: '`google` or `microsoft`' }) })
+const providerOf = (p: string): Provider => {
+  if (!isProvider(p)) throw accountErrors.oauthNotConfigured()
+  return p
+}
+const found = (location: string) => new Response(null, { status: 302, headers: { location, 'cache-control': 'no-store' } })
+
+/** Google / Microsoft sign-in (authorization code + PKCE, state and nonce kept server-side). */
+export function oauthRoutes(deps: AccountsDeps) {
+  return new Elysia({ prefix: '/auth/oauth', tags: ['auth'] })
+    .post('/exchange', ({ body, request }) => exchangeLoginCode(deps, body.login_code, clientContext(request)), {
+      body: t.Object({ login_code: t.String({ minLength: 1, maxLength: 512 }) }),
+      detail: { summary: 'Trade a login code (single use, 60 s) for what /auth/login answers: tokens or the MFA challenge' },
+      response: { 200: LoginResult, ...errorResponses(400, 403, 422) },
+    })
+    .get('/:provider', async ({ params }) => found(await startOAuth(deps, providerOf(params.provider))), {
+      params: ProviderParams,
+      detail: { summary: "302 to the provider's authorization endpoint (state, nonce, PKCE S256)", responses: { 302: { description: 'To the provider' } } },
+      response: { ...errorResponses(404) },
+    })
+    .get('/:provider/callback', async ({ params, query, request }) => {
+      const outcome = await oauthCallback(deps, providerOf(params.provider), query, clientContext(request))
+      // A Response passes through Elysia untouched; the cast only satisfies the 200 schema's type.
+      return ('redirect' in outcome ? found(outcome.redirect) : outcome.result) as typeof LoginResult.static
+    }, {
+      params: ProviderParams,
+      query: t.Object({ code: t.Optional(t.String()), state: t.Optional(t.String()), error: t.Optional(t.String()) }, { additionalProperties: true }),
+      detail: {
+        summary: 'Provider redirect target: tokens (or the MFA challenge), or a 302 to OAUTH_CLIENT_REDIRECT_URL with ?login_code=',
+        responses: { 302: { description: 'To OAUTH_CLIENT_REDIRECT_URL with ?login_code=' } },
+      },
+      response: { 200: LoginResult, ...errorResponses(400, 403, 404, 409) },
+    })
+}
