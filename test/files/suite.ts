@@ -4,7 +4,7 @@ import sharp from 'sharp'
 import { connectWs } from '../helpers/ws'
 import { newUser, type TestUser } from '../helpers/factories'
 import { testApp } from '../helpers/app'
-import { fetchContent, filesContext, makeImage, pngClaiming, upload, waitProcessed, type Driver, type FilesContext } from './fixtures'
+import { fetchContent, filesContext, makeImage, pngClaiming, streamChunkedUpload, upload, waitProcessed, type Driver, type FilesContext } from './fixtures'
 
 async function storedKeys(id: string): Promise<string[]> {
   const { deps } = await testApp()
@@ -175,6 +175,49 @@ export function filesSuite(driver: Driver) {
       for (const k of keys) expect(await ctx.deps.storage.exists(k)).toBe(false)
       expect((await ctx.call('GET', path)).status).toBe(404)
       expect((await ctx.call('DELETE', path, { token: owner.token })).status).toBe(404)
+    })
+
+    test('over UPLOAD_MAX_BYTES: 413 from Content-Length, from the file size, and mid-stream for chunked bodies', async () => {
+      const small = await filesContext(driver, { UPLOAD_MAX_BYTES: String(1024 * 1024) })
+      const big = new Uint8Array(1024 * 1024 + 200 * 1024).fill(0x61)
+      const declared = await small.call('POST', '/api/v1/files', {
+        token: owner.token, raw: big, headers: { 'content-type': 'multipart/form-data; boundary=x', 'content-length': String(big.byteLength) },
+      })
+      expect(declared.status).toBe(413)
+      expect(declared.body.error.code).toBe('payload_too_large')
+      // Within the multipart allowance, but the file itself is over the limit.
+      expect((await upload(small, owner.token, 'attachment', new Uint8Array(1024 * 1024 + 1).fill(0x61), 'a.txt')).status).toBe(413)
+      expect((await upload(small, owner.token, 'attachment', new Uint8Array(1024 * 1024 - 1024).fill(0x61), 'a.txt')).status).toBe(201)
+      // A chunked body (no Content-Length) through app.handle.
+      let pulled = 0
+      const stream = new ReadableStream<Uint8Array>({
+        pull(c) {
+          pulled += 64 * 1024
+          if (pulled > 64 * 1024 * 1024) c.close()
+          else c.enqueue(new Uint8Array(64 * 1024).fill(0x61))
+        },
+      })
+      const res = await small.app.handle(new Request(`http://localhost/api/v1/files`, {
+        method: 'POST', body: stream, duplex: 'half',
+        headers: { authorization: `Bearer ${owner.token}`, 'content-type': 'multipart/form-data; boundary=x' },
+      } as RequestInit))
+      expect(res.status).toBe(413)
+      expect(pulled).toBeLessThan(4 * 1024 * 1024)
+    })
+
+    test('a 300 MB chunked upload on a real socket gets 413 early, without the process memory growing by the body size', async () => {
+      const small = await filesContext(driver, { UPLOAD_MAX_BYTES: String(1024 * 1024) })
+      const total = 300 * 1024 * 1024
+      Bun.gc(true)
+      const before = process.memoryUsage().rss
+      let peak = before
+      const timer = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss) }, 2)
+      const r = await streamChunkedUpload(small.port, owner.token, total).finally(() => clearInterval(timer))
+      peak = Math.max(peak, process.memoryUsage().rss)
+      expect(r.status).toBe(413)
+      expect(JSON.parse(r.body).error.code).toBe('payload_too_large')
+      expect(r.sent).toBeLessThan(total / 10)
+      expect(peak - before).toBeLessThan(64 * 1024 * 1024)
     })
 
     test('an admin may delete any file', async () => {
