@@ -5,6 +5,7 @@ import { lessonRoutes } from './lessons/routes'
 import { enrollmentRoutes } from './enrollments/routes'
 import { quizRoutes } from './quizzes/routes'
 import { attemptRoutes } from './attempts/routes'
+import { certificateRoutes } from './certificates/routes'
 
 /** The courses domain: catalog, lessons, enrollment, progress, quizzes, certificates. */
 export function courses(deps: Deps) {
@@ -14,4 +15,5 @@ export function courses(deps: Deps) {
     .use(enrollmentRoutes(deps))
     .use(quizRoutes(deps))
     .use(attemptRoutes(deps))
+    .use(certificateRoutes(deps))
 }

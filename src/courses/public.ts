@@ -4,8 +4,11 @@
  * mentor, enrollment statistics for admin, and the job entry points of the worker.
  */
 import type { Tx } from '../platform/db'
+import type { Deps } from '../platform/deps'
 import { writeEvent } from '../platform/outbox'
 import { inTx } from './shared/tx'
+import { issueCertificate } from './certificates/service'
+import { expireIfDue } from './attempts/grade'
 import { insertEnrollment, reactivateEnrollment, revokeEnrollment, findEnrollment } from './enrollments/queries'
 
 /**
@@ -98,4 +101,26 @@ export async function enrollmentStatsByDay(sql: Tx): Promise<{ enrollments: ByDa
     return { total: rows.reduce((n, r) => n + r.count, 0), by_day: rows }
   }
   return { enrollments: await perDay('enrolled_at'), completions: await perDay('completed_at') }
+}
+
+/**
+ * Worker entry of the `certificates` queue: issues the certificate of a completed
+ * enrollment (idempotent). Returns what happened, for the job's result.
+ */
+export async function issueCertificateForEnrollment(deps: Pick<Deps, 'sql' | 'storage' | 'hub' | 'config' | 'log'>, enrollmentId: string) {
+  const res = await issueCertificate(deps, enrollmentId)
+  if (res === null) return { skipped: 'unknown_enrollment' as const }
+  if (res === 'not_completed') return { skipped: 'not_completed' as const }
+  return { certificate_id: res.certificate.id, number: res.certificate.number, created: res.created }
+}
+
+/** True when the completed enrollment still needs a certificate (the worker's course.completed reaction). */
+export async function needsCertificate(sql: Tx, enrollmentId: string): Promise<boolean> {
+  const [row] = await sql`select 1 from enrollments where id = ${enrollmentId} and status = 'completed' and certificate_issued_at is null`
+  return Boolean(row)
+}
+
+/** Maintenance entry: auto-submits a timed-out attempt with its saved answers (no-op otherwise). */
+export async function expireQuizAttempt(deps: Pick<Deps, 'sql'>, attemptId: string): Promise<{ expired: boolean }> {
+  return { expired: await expireIfDue(deps, attemptId) }
 }
