@@ -1,5 +1,8 @@
 import { UnrecoverableError } from 'bullmq'
 import type { Processor, WorkerDeps } from './types'
+import { Value } from '@sinclair/typebox/value'
+import { ATTEMPT_EXPIRE_TASK, AttemptExpireJob } from '../src/courses/jobs'
+import { expireQuizAttempt } from '../src/courses/public'
 import { EXPIRE_ORDER_JOB, expireOrder } from '../src/commerce/public'
 
 /** Named maintenance tasks (delayed or repeatable jobs on the `maintenance` queue). */
@@ -16,4 +19,10 @@ maintenanceTasks[EXPIRE_ORDER_JOB] = async (data, deps) => {
   const { order_id } = data as { order_id?: unknown }
   if (typeof order_id !== 'string') throw new UnrecoverableError('expire-order job without order_id')
   return { expired: await expireOrder(deps, order_id) }
+}
+
+// Courses: a timed quiz attempt whose deadline (plus grace) passed is submitted with its saved answers.
+maintenanceTasks[ATTEMPT_EXPIRE_TASK] = async (data, deps) => {
+  if (!Value.Check(AttemptExpireJob, data)) throw new UnrecoverableError('quiz-attempt-expire job without attempt_id')
+  return expireQuizAttempt(deps, data.attempt_id)
 }
