@@ -48,7 +48,7 @@ export const OrderCreate = t.Object({ shipping_address: t.Optional(t.Nullable(Sh
 export const CourseIntentCreate = t.Object({ course_id: t.String({ format: 'uuid' }) })
 export const IdempotencyHeaders = t.Object({
   'idempotency-key': t.Optional(t.String({ minLength: 1, maxLength: 255, description: 'Retries with the same key replay the first response' })),
-})
+}, { additionalProperties: true })
 
 export const OrderList = t.Object({ items: t.Array(Order), next_cursor: t.Nullable(t.String()) })
 export const OrderQuery = t.Object({
