@@ -11,6 +11,8 @@ import { admin } from './admin'
 import { accounts } from './accounts'
 import { commerce } from './commerce'
 import { files } from './files'
+import { gamification } from './gamification'
+import { ai } from './ai'
 import pkg from '../package.json'
 
 const API_TAGS = [
@@ -47,6 +49,6 @@ export function createApp(deps: Deps) {
     .use(openapiPlugin({ version: pkg.version, tags: API_TAGS }))
     .use(healthRoutes({ sql: deps.sql, redis: deps.redis, metrics: deps.metrics, metricsToken: config.METRICS_TOKEN }))
     .use(wsRoutes({ ...tokenDepsOf(deps), hub: deps.hub }))
-    .group('/api/v1', (api) => api.use(accounts(deps)).use(admin(deps)).use(commerce(deps)).use(files(deps)))
+    .group('/api/v1', (api) => api.use(accounts(deps)).use(admin(deps)).use(commerce(deps)).use(files(deps)).use(gamification(deps)).use(ai(deps)))
 }
 export type App = ReturnType<typeof createApp>

@@ -3,6 +3,8 @@ import type { OutboxEvent } from '../src/platform/outbox'
 import type { Processor, WorkerDeps } from './types'
 import * as commercePublic from '../src/commerce/public'
 import * as coursesPublic from '../src/courses/public'
+import * as gamificationPublic from '../src/gamification/public'
+import type { InsightJob } from '../src/ai/jobs'
 
 /** A reaction to a domain event. Must be idempotent: an event may be delivered twice. */
 export type EventHandler = (event: OutboxEvent, deps: WorkerDeps) => Promise<void>
@@ -68,3 +70,42 @@ const syncCourseProduct: EventHandler = async (e, deps) => {
 }
 onEvent('course.published', syncCourseProduct)
 onEvent('course.price_changed', syncCourseProduct)
+
+// --- Gamification and the AI mentor: XP once per source (the (user, source, source id) key
+// makes a re-delivered event harmless), and a mentor insight on the `ai` queue. ---
+
+const str = (v: unknown) => String(v)
+const enqueueInsight = (deps: WorkerDeps, job: InsightJob) =>
+  deps.queues.ai.add('insight', job, { jobId: `insight-${job.kind}-${job.user_id}-${job.source_id}` })
+
+onEvent('lesson.completed', async (e, deps) => {
+  const p = e.payload
+  await gamificationPublic.awardXp(deps, { userId: str(p.user_id), source: 'lesson', sourceId: str(p.lesson_id), xp: gamificationPublic.XP.lesson, achievements: ['first_lesson'] })
+  await enqueueInsight(deps, { kind: 'lesson_completed', user_id: str(p.user_id), course_id: str(p.course_id), lesson_id: str(p.lesson_id), source_id: str(p.lesson_id) })
+})
+
+const onQuiz = (passed: boolean): EventHandler => async (e, deps) => {
+  const p = e.payload
+  const percentage = Number(p.percentage)
+  if (passed) {
+    const perfect = percentage >= 100
+    await gamificationPublic.awardXp(deps, {
+      userId: str(p.user_id),
+      source: 'quiz',
+      sourceId: str(p.quiz_id),
+      xp: gamificationPublic.XP.quiz + (perfect ? gamificationPublic.XP.perfectQuizBonus : 0),
+      achievements: perfect ? ['first_quiz', 'perfect_quiz'] : ['first_quiz'],
+    })
+  }
+  await enqueueInsight(deps, {
+    kind: passed ? 'quiz_passed' : 'quiz_failed',
+    user_id: str(p.user_id), course_id: str(p.course_id), lesson_id: p.lesson_id ? str(p.lesson_id) : null,
+    source_id: str(p.attempt_id), quiz_id: str(p.quiz_id), percentage: Number.isFinite(percentage) ? percentage : null,
+  })
+}
+onEvent('quiz.passed', onQuiz(true))
+onEvent('quiz.failed', onQuiz(false))
+
+onEvent('course.completed', async (e, deps) => {
+  await gamificationPublic.awardXp(deps, { userId: str(e.payload.user_id), source: 'course', sourceId: str(e.payload.course_id), xp: gamificationPublic.XP.course, achievements: ['first_course'] })
+})

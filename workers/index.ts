@@ -7,6 +7,7 @@ import { dispatchOutbox, OUTBOX_CHANNEL } from '../src/platform/outbox'
 import { recordJobDuration } from '../src/platform/job-metrics'
 import { processEmail } from './email'
 import { processEvent } from './events'
+import { processAi } from './ai'
 import { processImages } from './images'
 import { processMaintenance } from './maintenance'
 import type { Processor, WorkerDeps } from './types'
@@ -15,6 +16,7 @@ import type { Processor, WorkerDeps } from './types'
 export const processors: Partial<Record<QueueName, Processor>> = {
   email: processEmail,
   events: processEvent,
+  ai: processAi,
   images: processImages,
   maintenance: processMaintenance,
 }
