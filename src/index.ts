@@ -29,7 +29,13 @@ export function serve(app: App, deps: Deps & { close: () => Promise<void> }) {
 }
 
 if (import.meta.main) {
-  const deps = await createDeps(config, { role: 'api' })
-  await migrate(deps.sql)
-  serve(createApp(deps), deps)
+  try {
+    const deps = await createDeps(config, { role: 'api' })
+    await migrate(deps.sql)
+    serve(createApp(deps), deps)
+  } catch (err) {
+    // One clear line instead of a stack trace: the usual causes are a missing database or a stopped service.
+    console.error(`start-up failed: ${(err as Error).message}`)
+    process.exit(1)
+  }
 }
