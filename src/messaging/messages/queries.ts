@@ -27,26 +27,33 @@ export const toMessage = (r: MessageRow): Message => ({
 
 const COLS = ['id', 'conversation_id', 'seq', 'sender_id', 'body', 'client_id', 'created_at', 'edited_at', 'deleted_at']
 
-/** Takes the next seq of a conversation; the row lock serialises concurrent senders, so seqs have no gaps. */
-export async function allocateSeq(sql: Tx, conversationId: string): Promise<number> {
+/**
+ * Takes the next seq of a conversation if `senderId` takes part in it (null otherwise). The row
+ * lock serialises concurrent senders until commit, so seqs have no gaps or duplicates.
+ */
+export async function allocateSeq(sql: Tx, conversationId: string, senderId: string): Promise<number | null> {
   const [row] = await sql<{ last_seq: number }[]>`
-    update conversations set last_seq = last_seq + 1, last_activity_at = now() where id = ${conversationId} returning last_seq`
-  return row!.last_seq
+    update conversations c set last_seq = last_seq + 1, last_activity_at = now()
+    where c.id = ${conversationId}
+      and exists (select 1 from conversation_participants p where p.conversation_id = c.id and p.user_id = ${senderId})
+    returning last_seq`
+  return row?.last_seq ?? null
 }
 
-export async function insertMessage(sql: Tx, m: { conversationId: string; seq: number; senderId: string; body: string; clientId: string | null }) {
-  const [row] = await sql<MessageRow[]>`
-    insert into messages (conversation_id, seq, sender_id, body, client_id)
-    values (${m.conversationId}, ${m.seq}, ${m.senderId}, ${m.body}, ${m.clientId})
-    returning ${sql(COLS)}`
+/** Inserts the message and one pending delivery row per other participant; answers the recipients too. */
+export async function insertMessageWithDeliveries(sql: Tx, m: { conversationId: string; seq: number; senderId: string; body: string; clientId: string | null }) {
+  const [row] = await sql<(MessageRow & { recipients: string[] })[]>`
+    with m as (
+      insert into messages (conversation_id, seq, sender_id, body, client_id)
+      values (${m.conversationId}, ${m.seq}, ${m.senderId}, ${m.body}, ${m.clientId})
+      returning ${sql(COLS)}
+    ), d as (
+      insert into message_deliveries (message_id, user_id)
+      select m.id, p.user_id from m join conversation_participants p on p.conversation_id = m.conversation_id and p.user_id <> m.sender_id
+      returning user_id
+    )
+    select m.*, coalesce((select array_agg(user_id) from d), '{}') as recipients from m`
   return row!
-}
-
-/** One pending delivery row per participant other than the sender. */
-export async function insertDeliveries(sql: Tx, messageId: string, conversationId: string, senderId: string) {
-  await sql`
-    insert into message_deliveries (message_id, user_id)
-    select ${messageId}, user_id from conversation_participants where conversation_id = ${conversationId} and user_id <> ${senderId}`
 }
 
 export async function findMessageByClientId(sql: Tx, senderId: string, clientId: string) {

@@ -31,28 +31,24 @@ function replay(existing: q.MessageRow, conversationId: string, body: string) {
 export async function sendMessage(deps: D, userId: string, conversationId: string, input: { body: string; client_id?: string }) {
   assertBody(input.body)
   const clientId = input.client_id ?? null
-  await assertParticipant(deps, conversationId, userId)
-  if (clientId) {
-    const existing = await q.findMessageByClientId(deps.sql, userId, clientId)
-    if (existing) return replay(existing, conversationId, input.body)
-  }
-  let result: { row: q.MessageRow; audience: string[] }
+  let row: q.MessageRow & { recipients: string[] }
   try {
-    result = await deps.sql.begin(async (tx) => {
-      const seq = await q.allocateSeq(tx, conversationId)
-      const row = await q.insertMessage(tx, { conversationId, seq, senderId: userId, body: input.body, clientId })
-      await q.insertDeliveries(tx, row.id, conversationId, userId)
-      return { row, audience: await findParticipantIds(tx, conversationId) }
+    row = await deps.sql.begin(async (tx) => {
+      const seq = await q.allocateSeq(tx, conversationId, userId)
+      if (seq === null) throw E.conversationNotFound()
+      return q.insertMessageWithDeliveries(tx, { conversationId, seq, senderId: userId, body: input.body, clientId })
     })
   } catch (err) {
-    // Two sends with the same client_id raced: the loser answers with the winner's message.
+    // A retry (or a racing twin) with a used client_id: answer with the original message.
     if (!clientId || !isUniqueViolation(err, 'messages_sender_client_id_key')) throw err
     const existing = await q.findMessageByClientId(deps.sql, userId, clientId)
     if (!existing) throw err
+    await assertParticipant(deps, existing.conversation_id, userId)
     return replay(existing, conversationId, input.body)
   }
-  const message = q.toMessage(result.row)
-  await publishSafely(deps, result.audience, 'message', message)
+  const { recipients, ...created } = row
+  const message = q.toMessage(created)
+  await publishSafely(deps, [userId, ...recipients], 'message', message)
   return { created: true, message }
 }
 
