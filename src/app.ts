@@ -8,6 +8,7 @@ import { healthRoutes } from './platform/health'
 import { wsRoutes } from './platform/ws/routes'
 import { tokenDepsOf } from './platform/http/auth'
 import { admin } from './admin'
+import { courses } from './courses'
 import { accounts } from './accounts'
 import { commerce } from './commerce'
 import { files } from './files'
@@ -49,6 +50,6 @@ export function createApp(deps: Deps) {
     .use(openapiPlugin({ version: pkg.version, tags: API_TAGS }))
     .use(healthRoutes({ sql: deps.sql, redis: deps.redis, metrics: deps.metrics, metricsToken: config.METRICS_TOKEN }))
     .use(wsRoutes({ ...tokenDepsOf(deps), hub: deps.hub }))
-    .group('/api/v1', (api) => api.use(accounts(deps)).use(admin(deps)).use(commerce(deps)).use(files(deps)).use(gamification(deps)).use(ai(deps)))
+    .group('/api/v1', (api) => api.use(accounts(deps)).use(admin(deps)).use(courses(deps)).use(commerce(deps)).use(files(deps)).use(gamification(deps)).use(ai(deps)))
 }
 export type App = ReturnType<typeof createApp>

@@ -10,6 +10,7 @@ import { processEvent } from './events'
 import { processAi } from './ai'
 import { processImages } from './images'
 import { processMaintenance } from './maintenance'
+import { processCertificate } from './certificates'
 import type { Processor, WorkerDeps } from './types'
 
 /** The processor of each queue. A queue without one is not consumed by this build. */
@@ -19,6 +20,7 @@ export const processors: Partial<Record<QueueName, Processor>> = {
   ai: processAi,
   images: processImages,
   maintenance: processMaintenance,
+  certificates: processCertificate,
 }
 
 const CONCURRENCY: Partial<Record<QueueName, number>> = { email: 10, events: 5, images: 1, certificates: 2, ai: 4, maintenance: 2 }
