@@ -48,6 +48,19 @@ describe('POST /conversations/:id/messages', () => {
     expect(list.body.items.map((m: { seq: number }) => m.seq)).toEqual([1, 2, 3])
   })
 
+  test('an Idempotency-Key header works like client_id', async () => {
+    const [a, b] = await users(2)
+    const conv = await newConversation(a!, [b!])
+    const headers = { 'idempotency-key': 'key-1' }
+    const first = await call('POST', msgs(conv.id), { token: a!.token, headers, body: { body: 'hello' } })
+    expect(first.status).toBe(201)
+    expect(first.body.message.client_id).toBe('key-1')
+    const again = await call('POST', msgs(conv.id), { token: a!.token, headers, body: { body: 'hello' } })
+    expect(again.status).toBe(200)
+    expect(again.body.message.id).toBe(first.body.message.id)
+    expect((await call('POST', msgs(conv.id), { token: a!.token, headers, body: { body: 'different' } })).status).toBe(422)
+  })
+
   test('errors: 401, non-participant 404, unknown conversation 404, body empty/blank/too long 422, bad JSON 400', async () => {
     const [a, b, outsider] = await users(3)
     const conv = await newConversation(a!, [b!])

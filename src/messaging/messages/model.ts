@@ -23,8 +23,11 @@ export const MessageEnvelope = t.Object({ message: Message }, { title: 'MessageE
 
 export const SendMessageBody = t.Object({
   body: t.String({ minLength: 1, maxLength: 4000 }),
-  client_id: t.Optional(t.String({ minLength: 1, maxLength: 100, description: 'Idempotency key chosen by the sending device' })),
+  client_id: t.Optional(t.String({ minLength: 1, maxLength: 255, description: 'Idempotency key chosen by the sending device' })),
 })
+export const SendMessageHeaders = t.Object({
+  'idempotency-key': t.Optional(t.String({ minLength: 1, maxLength: 255, description: 'Used as client_id when the body has none' })),
+}, { additionalProperties: true })
 export const EditMessageBody = t.Object({ body: t.String({ minLength: 1, maxLength: 4000 }) })
 
 export const MessagesQuery = t.Object({

@@ -2,7 +2,7 @@ import { Elysia, t } from 'elysia'
 import type { Deps } from '../../platform/deps'
 import { authGuard } from '../../platform/http/auth'
 import { errorResponses } from '../../platform/http/errors'
-import { ConversationParams, EditMessageBody, MessageEnvelope, MessageList, MessageParams, MessagesQuery, ReadBody, SendMessageBody } from './model'
+import { ConversationParams, EditMessageBody, MessageEnvelope, MessageList, MessageParams, MessagesQuery, ReadBody, SendMessageBody, SendMessageHeaders } from './model'
 import * as svc from './service'
 
 export function messageRoutes(deps: Deps) {
@@ -10,8 +10,9 @@ export function messageRoutes(deps: Deps) {
     .use(authGuard(deps))
     .post(
       '/messages',
-      async ({ auth, params, body, set }) => {
-        const { created, message } = await svc.sendMessage(deps, auth.userId, params.id, body)
+      async ({ auth, params, body, headers, set }) => {
+        const clientId = body.client_id ?? headers['idempotency-key']
+        const { created, message } = await svc.sendMessage(deps, auth.userId, params.id, { body: body.body, client_id: clientId })
         set.status = created ? 201 : 200
         return { message }
       },
@@ -19,7 +20,8 @@ export function messageRoutes(deps: Deps) {
         auth: true,
         params: ConversationParams,
         body: SendMessageBody,
-        detail: { summary: 'Send a message; the same client_id from the same sender answers the same message with 200' },
+        headers: SendMessageHeaders,
+        detail: { summary: 'Send a message; the same client_id (or Idempotency-Key) from the same sender answers the same message with 200' },
         response: { 200: MessageEnvelope, 201: MessageEnvelope, ...errorResponses(400, 401, 404, 422) },
       },
     )
