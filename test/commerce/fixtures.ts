@@ -51,3 +51,28 @@ export async function orderStatus(id: string): Promise<string> {
   const [row] = await deps.sql<{ status: string }[]>`select status from orders where id = ${id}`
   return row!.status
 }
+
+/** Delivers a signed Stripe event to the webhook. */
+export async function deliver(event: Record<string, unknown>, opts: { secret?: string; timestamp?: number; tamper?: (s: string) => string } = {}) {
+  const { signedEvent } = await import('../helpers/stripe')
+  const { payload, header } = await signedEvent(event, opts)
+  return call('POST', '/api/v1/webhooks/stripe', { raw: opts.tamper ? opts.tamper(payload) : payload, headers: { 'stripe-signature': header, 'content-type': 'application/json' } })
+}
+
+/** Rows of the outbox of one type about one order. */
+export async function eventsFor(type: string, orderId: string) {
+  const { deps } = await testApp()
+  return deps.sql<{ payload: Record<string, unknown> }[]>`select payload from outbox where type = ${type} and payload->>'order_id' = ${orderId}`
+}
+
+/** A published paid course through the courses API; the worker creates its product. */
+export async function newPaidCourse(price_cents = 4900) {
+  const instructor = await newUser({ role: 'instructor' })
+  const c = await call('POST', '/api/v1/courses', { token: instructor.token, body: { title: `Course ${uniq()}`, price_cents, currency: 'usd' } })
+  if (c.status !== 201) throw new Error(`course create ${c.status} ${c.text}`)
+  const l = await call('POST', `/api/v1/courses/${c.body.id}/lessons`, { token: instructor.token, body: { title: 'Intro', content: '# Hello' } })
+  if (l.status !== 201) throw new Error(`lesson create ${l.status} ${l.text}`)
+  const p = await call('POST', `/api/v1/courses/${c.body.id}/publish`, { token: instructor.token })
+  if (p.status !== 200) throw new Error(`publish ${p.status} ${p.text}`)
+  return { course: c.body as { id: string; title: string; slug: string }, instructor }
+}
