@@ -38,3 +38,11 @@ export async function findActiveUserIds(sql: Tx, ids: string[]): Promise<Set<str
   const rows = await sql<{ id: string }[]>`select id from users where id = any(${[...new Set(ids)]}::uuid[]) and status = 'active'`
   return new Set(rows.map((r) => r.id))
 }
+
+/** Users in total and per role, for GET /admin/stats. */
+export async function countUsersByRole(sql: Tx): Promise<{ total: number; by_role: Record<'student' | 'instructor' | 'admin', number> }> {
+  const rows = await sql<{ role: 'student' | 'instructor' | 'admin'; n: number }[]>`select role, count(*)::int as n from users group by role`
+  const by_role = { student: 0, instructor: 0, admin: 0 }
+  for (const r of rows) by_role[r.role] = r.n
+  return { total: rows.reduce((a, r) => a + r.n, 0), by_role }
+}

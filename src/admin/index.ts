@@ -1,8 +1,9 @@
 import { Elysia } from 'elysia'
 import type { Deps } from '../platform/deps'
 import { jobsRoutes } from './jobs/routes'
+import { statsRoutes } from './stats/routes'
 
-/** The admin domain: the jobs view (stats are added with the domains they read). */
+/** The admin domain: the jobs (dead-letter) view and platform statistics. */
 export function admin(deps: Deps) {
-  return new Elysia({ name: 'domain.admin' }).use(jobsRoutes(deps))
+  return new Elysia({ name: 'domain.admin' }).use(jobsRoutes(deps)).use(statsRoutes(deps))
 }
