@@ -6,6 +6,7 @@ import { enrollmentRoutes } from './enrollments/routes'
 import { quizRoutes } from './quizzes/routes'
 import { attemptRoutes } from './attempts/routes'
 import { certificateRoutes } from './certificates/routes'
+import { statsRoutes } from './stats/routes'
 
 /** The courses domain: catalog, lessons, enrollment, progress, quizzes, certificates. */
 export function courses(deps: Deps) {
@@ -16,4 +17,5 @@ export function courses(deps: Deps) {
     .use(quizRoutes(deps))
     .use(attemptRoutes(deps))
     .use(certificateRoutes(deps))
+    .use(statsRoutes(deps))
 }
