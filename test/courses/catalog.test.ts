@@ -127,3 +127,40 @@ describe('GET /courses (cached catalog)', () => {
     expect((await call('GET', '/api/v1/courses?level=expert')).status).toBe(422)
   })
 })
+
+describe('cover, docs and headers', () => {
+  test('cover_file_id: own course_cover file → cover_url; someone else\'s → 422', async () => {
+    const { deps } = await (await import('../helpers/app')).testApp()
+    const instructor = await newUser({ role: 'instructor' })
+    const stranger = await newUser({ role: 'instructor' })
+    const file = async (ownerId: string, purpose: string) =>
+      (await deps.sql`insert into files (owner_id, purpose, storage_key, content_type, size, checksum_sha256)
+        values (${ownerId}, ${purpose}, ${`files/test/${crypto.randomUUID()}`}, 'image/png', 10, 'x') returning id`)[0]!.id as string
+    const mine = await file(instructor.id, 'course_cover')
+    const r = await call('POST', '/api/v1/courses', { token: instructor.token, body: { title: 'With cover', cover_file_id: mine } })
+    expect(r.status).toBe(201)
+    expect(r.body.cover_url).toBe(`/api/v1/files/${mine}/content`)
+    const theirs = await file(stranger.id, 'course_cover')
+    const bad = await call('PATCH', `/api/v1/courses/${r.body.id}`, { token: instructor.token, body: { cover_file_id: theirs } })
+    expect(bad.status).toBe(422)
+    const avatar = await file(instructor.id, 'avatar')
+    expect((await call('PATCH', `/api/v1/courses/${r.body.id}`, { token: instructor.token, body: { cover_file_id: avatar } })).status).toBe(422)
+    const cleared = await call('PATCH', `/api/v1/courses/${r.body.id}`, { token: instructor.token, body: { cover_file_id: null } })
+    expect(cleared.body.cover_url).toBeNull()
+  })
+
+  test('the cached catalog answer carries X-Request-Id and JSON content type', async () => {
+    const r = await call('GET', '/api/v1/courses', { headers: { 'x-request-id': 'catalog-1' } })
+    expect(r.headers.get('x-request-id')).toBe('catalog-1')
+    expect(r.headers.get('content-type')).toContain('application/json')
+  })
+
+  test('every courses route is in the OpenAPI document', async () => {
+    const doc = (await call('GET', '/swagger/json')).body
+    for (const path of ['/api/v1/courses', '/api/v1/courses/{id}', '/api/v1/courses/{id}/publish', '/api/v1/courses/{id}/lessons/reorder', '/api/v1/lessons/{id}/progress',
+      '/api/v1/lessons/{id}/quiz', '/api/v1/quizzes/{id}/attempts', '/api/v1/attempts/{id}/review', '/api/v1/certificates/verify/{number}',
+      '/api/v1/admin/enrollments/{id}/certificate', '/api/v1/courses/{id}/stats', '/api/v1/me/certificates']) {
+      expect(doc.paths[path]).toBeDefined()
+    }
+  })
+})

@@ -25,9 +25,11 @@ function wrap(text: string, font: PDFFont, size: number, maxWidth: number): stri
   return lines.slice(0, 3)
 }
 
+/** Draws one centred line, shrinking the size so that long names still fit the frame. */
 function centered(page: PDFPage, text: string, y: number, font: PDFFont, size: number, color = rgb(0.15, 0.15, 0.2)) {
-  const width = font.widthOfTextAtSize(text, size)
-  page.drawText(text, { x: (page.getWidth() - width) / 2, y, size, font, color })
+  const fitted = Math.min(size, (size * 740) / Math.max(1, font.widthOfTextAtSize(text, size)))
+  const width = font.widthOfTextAtSize(text, fitted)
+  page.drawText(text, { x: (page.getWidth() - width) / 2, y, size: fitted, font, color })
 }
 
 /** Renders a one-page A4-landscape certificate with subset-embedded DejaVu Sans. */
