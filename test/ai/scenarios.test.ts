@@ -30,7 +30,8 @@ describe('scenarios (instructor writes, everyone reads)', () => {
     const author = await newUser({ role: 'instructor' })
     const s = await makeScenario(author)
     expect((await call('POST', '/api/v1/scenarios', { body: scenarioBody() })).status).toBe(401)
-    expect((await call('GET', '/api/v1/scenarios')).status).toBe(401)
+    expect((await call('GET', '/api/v1/scenarios')).status).toBe(200) // reading is public
+    expect((await call('GET', `/api/v1/scenarios/${s.id}`)).body.id).toBe(s.id)
     const student = await newUser()
     const forbidden = await call('POST', '/api/v1/scenarios', { token: student.token, body: scenarioBody() })
     expect(forbidden.status).toBe(403)

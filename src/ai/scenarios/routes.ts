@@ -25,15 +25,13 @@ export function scenarioRoutes(deps: Deps) {
       response: { 200: Scenario, ...errorResponses(401, 403, 404, 422) },
     })
     .get('', ({ query }) => listScenarioPage(deps, query), {
-      auth: true,
       query: ScenarioQuery,
-      detail: { summary: 'List scenarios, newest first' },
-      response: { 200: ScenarioList, ...errorResponses(401, 422) },
+      detail: { summary: 'List scenarios, newest first (public)' },
+      response: { 200: ScenarioList, ...errorResponses(422) },
     })
     .get('/:id', ({ params }) => getScenario(deps, params.id), {
-      auth: true,
       params: IdParams,
-      detail: { summary: 'One scenario' },
-      response: { 200: Scenario, ...errorResponses(401, 404, 422) },
+      detail: { summary: 'One scenario (public)' },
+      response: { 200: Scenario, ...errorResponses(404, 422) },
     })
 }
