@@ -3,7 +3,7 @@ import { Product } from '../products/model'
 
 export const CartWarning = t.Object({
   product_id: t.String(),
-  code: t.UnionEnum(['dropped', 'capped', 'already_owned', 'quantity_one']),
+  code: t.Union([t.Literal('dropped'), t.Literal('capped'), t.Literal('already_owned'), t.Literal('quantity_one')]),
   message: t.String(),
 })
 export type CartWarningDto = typeof CartWarning.static

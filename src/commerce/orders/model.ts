@@ -1,6 +1,6 @@
 import { t } from 'elysia'
 
-export const OrderStatus = t.UnionEnum(['pending_payment', 'payment_failed', 'paid', 'processing', 'shipped', 'delivered', 'cancelled', 'expired', 'refunded'])
+export const OrderStatus = t.Union([t.Literal('pending_payment'), t.Literal('payment_failed'), t.Literal('paid'), t.Literal('processing'), t.Literal('shipped'), t.Literal('delivered'), t.Literal('cancelled'), t.Literal('expired'), t.Literal('refunded')])
 export type OrderStatusValue = 'pending_payment' | 'payment_failed' | 'paid' | 'processing' | 'shipped' | 'delivered' | 'cancelled' | 'expired' | 'refunded'
 
 export const ShippingAddress = t.Object(

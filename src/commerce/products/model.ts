@@ -45,7 +45,7 @@ const { kind: _k, course_id: _c, ...patchable } = ProductCreate.properties
 export const ProductPatch = t.Partial(t.Object({ ...patchable, status: t.Union([t.Literal('active'), t.Literal('archived')]) }))
 export type ProductPatchInput = typeof ProductPatch.static
 
-export const ProductSort = t.UnionEnum(['relevance', 'price_asc', 'price_desc', 'newest'])
+export const ProductSort = t.Union([t.Literal('relevance'), t.Literal('price_asc'), t.Literal('price_desc'), t.Literal('newest')])
 export const ProductQuery = t.Object({
   search: t.Optional(t.String({ maxLength: 200 })),
   category: t.Optional(t.String()),
