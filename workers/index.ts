@@ -104,14 +104,18 @@ export async function createWorkerDeps(cfg = config) {
   return deps
 }
 
-if (import.meta.main) {
-  const deps = await createWorkerDeps()
-  const running = await startWorkers(deps)
-  deps.log.info('worker started', { queues: running.workers.map((w) => w.name) })
+/** Runs the worker until SIGTERM/SIGINT, then lets active jobs finish and closes everything. */
+export async function runWorker() {
+  // Handlers go in first: a job may become active before start-up has finished.
+  const started = (async () => {
+    const deps = await createWorkerDeps()
+    return { deps, running: await startWorkers(deps) }
+  })()
   let stopping = false
   const shutdown = async (signal: string) => {
     if (stopping) return
     stopping = true
+    const { deps, running } = await started
     deps.log.info('worker shutting down', { signal })
     await running.close()
     await deps.close()
@@ -119,4 +123,14 @@ if (import.meta.main) {
   }
   process.on('SIGTERM', () => void shutdown('SIGTERM'))
   process.on('SIGINT', () => void shutdown('SIGINT'))
+  const { deps, running } = await started
+  deps.log.info('worker started', { queues: running.workers.map((w) => w.name) })
+  return running
+}
+
+if (import.meta.main) {
+  await runWorker().catch((err) => {
+    console.error(`worker start-up failed: ${(err as Error).message}`)
+    process.exit(1)
+  })
 }
