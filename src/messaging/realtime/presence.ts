@@ -82,9 +82,14 @@ export function createPresence(deps: PresenceDeps, opts = PRESENCE) {
 
   /** The disconnect hook: on the user's last socket of this replica, drops the entry; offline when none is left anywhere. */
   async function disconnected(conn: Conn, remainingOnReplica: number) {
-    if (remainingOnReplica > 0) return
-    const gone = await run(LEAVE, [replica, Date.now(), conn.userId])
-    if (gone === 1) await announce(conn.userId, 'offline')
+    // While shutting down the pools may already be closed: the entry then simply expires.
+    if (remainingOnReplica > 0 || !deps.redis.isOpen) return
+    try {
+      const gone = await run(LEAVE, [replica, Date.now(), conn.userId])
+      if (gone === 1) await announce(conn.userId, 'offline')
+    } catch (err) {
+      if (deps.redis.isOpen) throw err
+    }
   }
 
   async function heartbeat() {
