@@ -85,6 +85,10 @@ describe('mentor chat (offline provider)', () => {
     const sse = await call('POST', '/api/v1/ai/chat', { token: s.token, body: { message: 'stream' }, headers: { accept: 'text/event-stream' } }, app)
     expect(sse.status).toBe(429)
     expect(sse.body.error.code).toBe('ai_quota_exceeded')
+    const use = await call('GET', '/api/v1/ai/usage', { token: s.token }, app)
+    expect(use.body).toMatchObject({ messages: 2, daily_limit: 2, remaining: 0, provider: 'offline' })
+    expect(use.body.completion_tokens).toBeGreaterThan(0)
+    expect((await call('GET', '/api/v1/ai/usage')).status).toBe(401)
     // another learner has their own quota
     const t = await newUser()
     expect((await call('POST', '/api/v1/ai/chat', { token: t.token, body: { message: 'hi' } }, app)).status).toBe(200)

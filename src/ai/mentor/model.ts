@@ -37,3 +37,15 @@ export const AiMessage = t.Object(
 export const AiMessageList = t.Object({ items: t.Array(AiMessage), next_cursor: t.Nullable(t.String()) })
 export const ListQuery = t.Object({ limit: t.Optional(t.Integer({ minimum: 1, maximum: 100, default: 20 })), cursor: t.Optional(t.String()) })
 export const IdParams = t.Object({ id: t.String({ format: 'uuid' }) })
+export const Usage = t.Object(
+  {
+    day: t.String({ format: 'date', description: 'UTC day' }),
+    messages: t.Integer({ description: 'AI messages sent today (mentor and scenario turns)' }),
+    daily_limit: t.Integer({ description: 'AI_DAILY_MESSAGES' }),
+    remaining: t.Integer(),
+    prompt_tokens: t.Integer(),
+    completion_tokens: t.Integer(),
+    provider: t.String({ description: '`openai` or `offline`' }),
+  },
+  { title: 'AiUsage' },
+)

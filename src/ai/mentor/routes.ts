@@ -2,8 +2,8 @@ import { Elysia } from 'elysia'
 import type { Deps } from '../../platform/deps'
 import { authGuard } from '../../platform/http/auth'
 import { errorResponses } from '../../platform/http/errors'
-import { AiMessageList, ChatBody, ChatReply, ConversationList, IdParams, ListQuery } from './model'
-import { chat, listConversationMessages, listMyConversations } from './service'
+import { AiMessageList, ChatBody, ChatReply, ConversationList, IdParams, ListQuery, Usage } from './model'
+import { chat, getUsage, listConversationMessages, listMyConversations } from './service'
 import { chatStream } from './stream'
 
 export function mentorRoutes(deps: Deps) {
@@ -34,5 +34,10 @@ export function mentorRoutes(deps: Deps) {
       query: ListQuery,
       detail: { summary: 'Messages of one of my mentor conversations, oldest first' },
       response: { 200: AiMessageList, ...errorResponses(401, 404, 422) },
+    })
+    .get('/usage', ({ auth }) => getUsage(deps, auth.userId), {
+      auth: true,
+      detail: { summary: 'My AI usage today: messages against the daily quota, and tokens' },
+      response: { 200: Usage, ...errorResponses(401) },
     })
 }

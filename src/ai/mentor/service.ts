@@ -5,7 +5,7 @@ import { httpErrors } from '../../platform/http/errors'
 import { aiErrors } from '../errors'
 import { learnerSnapshot, mentorSystemPrompt, offlineMentorReply, trimHistory } from '../shared/context'
 import { decodeCursor, decodeSeqCursor, encodeSeqCursor, page } from '../shared/cursor'
-import { recordTokens, refundQuota, reserveQuota } from '../shared/usage'
+import { recordTokens, refundQuota, reserveQuota, usageToday } from '../shared/usage'
 import * as q from './queries'
 import type { ChatBody } from './model'
 
@@ -97,3 +97,6 @@ export async function listConversationMessages(deps: Pick<Deps, 'sql'>, userId: 
     next_cursor: rows.length > limit ? encodeSeqCursor(items[items.length - 1]!.n) : null,
   }
 }
+
+/** Today's quota use and tokens of the learner. */
+export const getUsage = (deps: Pick<Deps, 'sql' | 'config'>, userId: string) => usageToday(deps, userId)

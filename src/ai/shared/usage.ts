@@ -33,3 +33,21 @@ export async function recordTokens(sql: Tx, userId: string, usage: AiUsage) {
       prompt_tokens = ai_usage.prompt_tokens + excluded.prompt_tokens,
       completion_tokens = ai_usage.completion_tokens + excluded.completion_tokens`
 }
+
+/** Today's usage of the learner against the quota, and tokens spent today. */
+export async function usageToday(deps: Pick<Deps, 'sql' | 'config'>, userId: string) {
+  const day = today()
+  const [row] = await deps.sql<{ messages: number; prompt_tokens: number; completion_tokens: number }[]>`
+    select messages, prompt_tokens::int, completion_tokens::int from ai_usage where user_id = ${userId} and day = ${day}`
+  const used = row?.messages ?? 0
+  const limit = deps.config.AI_DAILY_MESSAGES
+  return {
+    day,
+    messages: used,
+    daily_limit: limit,
+    remaining: Math.max(0, limit - used),
+    prompt_tokens: row?.prompt_tokens ?? 0,
+    completion_tokens: row?.completion_tokens ?? 0,
+    provider: deps.config.AI_PROVIDER,
+  }
+}
