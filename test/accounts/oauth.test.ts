@@ -1,0 +1,212 @@
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'bun:test'
+import { call, testApp, testAppWith, type CallResult } from '../helpers/app'
+import { uniqueEmail } from '../helpers/factories'
+import { advanceClock, resetClock } from '../../src/accounts/clock'
+import { sha256 } from '../../src/accounts/secrets'
+import { PASSWORD, authorizeAtProvider, codeIn, mailFor, register, startOidc, type IdClaims } from './helpers'
+
+type Oidc = Awaited<ReturnType<typeof startOidc>>
+type App = Awaited<ReturnType<typeof testAppWith>>
+let google: Oidc
+let microsoft: Oidc
+let api: App
+let redirectApi: App
+const bossEmail = uniqueEmail('oauth-boss')
+
+const settings = () => ({
+  GOOGLE_ISSUER: google.issuer,
+  GOOGLE_CLIENT_ID: 'client-google',
+  GOOGLE_CLIENT_SECRET: 'google-secret',
+  MICROSOFT_ISSUER: microsoft.issuer,
+  MICROSOFT_CLIENT_ID: 'client-microsoft',
+  MICROSOFT_CLIENT_SECRET: 'microsoft-secret',
+  ADMIN_EMAILS: bossEmail,
+})
+
+beforeAll(async () => {
+  ;[google, microsoft] = await Promise.all([startOidc(), startOidc()])
+  api = await testAppWith(settings())
+  redirectApi = await testAppWith({ ...settings(), OAUTH_CLIENT_REDIRECT_URL: 'https://app.example.test/oauth/done?from=lyceum' })
+})
+afterAll(async () => {
+  await Promise.all([google.stop(), microsoft.stop()])
+})
+afterEach(resetClock)
+
+/** Starts a sign-in at our API and follows the provider's redirect; returns the callback path. */
+async function toCallback(provider: 'google' | 'microsoft', claims: IdClaims, target: App = api) {
+  ;(provider === 'google' ? google : microsoft).setNext(claims)
+  const start = await call('GET', `/api/v1/auth/oauth/${provider}`, {}, target.app)
+  expect(start.status).toBe(302)
+  return authorizeAtProvider(start.headers.get('location')!)
+}
+
+async function signIn(provider: 'google' | 'microsoft', claims: IdClaims, target: App = api): Promise<CallResult> {
+  return call('GET', await toCallback(provider, claims, target), {}, target.app)
+}
+
+const sub = () => `sub-${crypto.randomUUID()}`
+
+describe('GET /auth/oauth/:provider', () => {
+  test("302 to the provider's authorization endpoint with state, nonce and PKCE S256", async () => {
+    const r = await call('GET', '/api/v1/auth/oauth/google', {}, api.app)
+    expect(r.status).toBe(302)
+    const url = new URL(r.headers.get('location')!)
+    expect(url.origin).toBe(new URL(google.issuer).origin)
+    for (const p of ['state', 'nonce', 'code_challenge']) expect(url.searchParams.get(p)).toBeTruthy()
+    expect(url.searchParams.get('code_challenge_method')).toBe('S256')
+    expect(url.searchParams.get('client_id')).toBe('client-google')
+    expect(url.searchParams.get('redirect_uri')).toBe('http://localhost:3000/api/v1/auth/oauth/google/callback')
+  })
+
+  test('404 for an unknown or unconfigured provider', async () => {
+    expect((await call('GET', '/api/v1/auth/oauth/github', {}, api.app)).status).toBe(404)
+    const { app } = await testApp()
+    expect((await call('GET', '/api/v1/auth/oauth/google', {}, app)).status).toBe(404)
+  })
+})
+
+describe('GET /auth/oauth/:provider/callback', () => {
+  test('Google: full redirect → callback → tokens; creates a verified account, then finds it again', async () => {
+    const s = sub()
+    const email = uniqueEmail('g')
+    const r = await signIn('google', { sub: s, email, email_verified: true, name: 'Gia Google' })
+    expect(r.status).toBe(200)
+    expect(r.body.user).toMatchObject({ email, display_name: 'Gia Google', email_verified: true, role: 'student' })
+    expect((await call('GET', '/api/v1/me', { token: r.body.tokens.access_token }, api.app)).status).toBe(200)
+    const again = await signIn('google', { sub: s, email, email_verified: true })
+    expect(again.body.user.id).toBe(r.body.user.id)
+    await mailFor(email, 'welcome')
+  })
+
+  test('Microsoft: full flow (xms_edov marks the email verified)', async () => {
+    const email = uniqueEmail('ms')
+    const r = await signIn('microsoft', { sub: sub(), email, name: 'Mo Microsoft', xms_edov: true })
+    expect(r.status).toBe(200)
+    expect(r.body.user).toMatchObject({ email, email_verified: true })
+  })
+
+  test('an unverified provider email creates an unverified account and a verification email', async () => {
+    const email = uniqueEmail('unv')
+    const r = await signIn('microsoft', { sub: sub(), email })
+    expect(r.status).toBe(200)
+    expect(r.body.user.email_verified).toBe(false)
+    await mailFor(email, 'verify_email')
+  })
+
+  test('links to an existing account only when the provider verified the email', async () => {
+    const existing = await register()
+    const conflict = await signIn('google', { sub: sub(), email: existing.email, email_verified: false })
+    expect(conflict.status).toBe(409)
+    expect(conflict.body.error.code).toBe('email_unverified_conflict')
+    const linked = await signIn('google', { sub: sub(), email: existing.email.toUpperCase(), email_verified: true })
+    expect(linked.status).toBe(200)
+    expect(linked.body.user.id).toBe(existing.user.id)
+    expect(linked.body.user.email_verified).toBe(true)
+  })
+
+  test('ADMIN_EMAILS: a provider-verified listed email becomes admin', async () => {
+    const r = await signIn('google', { sub: sub(), email: bossEmail, email_verified: true })
+    expect(r.body.user.role).toBe('admin')
+  })
+
+  test('400 oauth_state_invalid for an unknown, reused or other-provider state', async () => {
+    const bogus = await call('GET', '/api/v1/auth/oauth/google/callback?code=abc&state=bogus', {}, api.app)
+    expect(bogus.status).toBe(400)
+    expect(bogus.body.error.code).toBe('oauth_state_invalid')
+    const missing = await call('GET', '/api/v1/auth/oauth/google/callback?code=abc', {}, api.app)
+    expect(missing.body.error.code).toBe('oauth_state_invalid')
+    const path = await toCallback('google', { sub: sub(), email: uniqueEmail('st'), email_verified: true })
+    const cross = await call('GET', path.replace('/google/', '/microsoft/'), {}, api.app)
+    expect(cross.body.error.code).toBe('oauth_state_invalid')
+    const path2 = await toCallback('google', { sub: sub(), email: uniqueEmail('st'), email_verified: true })
+    expect((await call('GET', path2, {}, api.app)).status).toBe(200)
+    const reused = await call('GET', path2, {}, api.app)
+    expect(reused.status).toBe(400)
+    expect(reused.body.error.code).toBe('oauth_state_invalid')
+  })
+
+  test('a state older than 10 minutes is refused', async () => {
+    const path = await toCallback('google', { sub: sub(), email: uniqueEmail('old'), email_verified: true })
+    advanceClock(10 * 60 * 1000 + 1000)
+    const r = await call('GET', path, {}, api.app)
+    expect(r.body.error.code).toBe('oauth_state_invalid')
+  })
+
+  test('a bad PKCE verifier makes the code exchange fail → 400 oauth_failed', async () => {
+    const path = await toCallback('google', { sub: sub(), email: uniqueEmail('pkce'), email_verified: true })
+    const state = new URL(`http://x${path}`).searchParams.get('state')!
+    const key = api.deps.keys('acct', 'oauth-state', sha256(state))
+    const pending = JSON.parse((await api.deps.redis.get(key))!)
+    pending.verifier = 'x'.repeat(43) + 'tampered'
+    await api.deps.redis.set(key, JSON.stringify(pending))
+    const r = await call('GET', path, {}, api.app)
+    expect(r.status).toBe(400)
+    expect(r.body.error.code).toBe('oauth_failed')
+  })
+
+  test('a provider error (?error=access_denied) → 400 oauth_failed', async () => {
+    const path = await toCallback('google', { sub: sub(), email: uniqueEmail('deny'), email_verified: true })
+    const url = new URL(`http://x${path}`)
+    const r = await call('GET', `${url.pathname}?error=access_denied&state=${url.searchParams.get('state')}`, {}, api.app)
+    expect(r.status).toBe(400)
+    expect(r.body.error.code).toBe('oauth_failed')
+  })
+
+  test('an MFA user gets the challenge from an OAuth login too', async () => {
+    const u = await register()
+    await call('POST', '/api/v1/auth/mfa/email/enable', { token: u.tokens.access_token, body: { password: PASSWORD } })
+    const setup = await mailFor(u.email, 'mfa_code')
+    await call('POST', '/api/v1/auth/mfa/email/confirm', { token: u.tokens.access_token, body: { code: codeIn(setup) } })
+    const r = await signIn('google', { sub: sub(), email: u.email, email_verified: true })
+    expect(r.status).toBe(200)
+    expect(r.body).toMatchObject({ mfa_required: true, methods: ['email'] })
+    const code = codeIn(await mailFor(u.email, 'mfa_code', [setup]))
+    const v = await call('POST', '/api/v1/auth/mfa/verify', { body: { challenge_token: r.body.challenge_token, code } }, api.app)
+    expect(v.status).toBe(200)
+    expect(v.body.user.id).toBe(u.user.id)
+  })
+})
+
+describe('login_code mode (OAUTH_CLIENT_REDIRECT_URL)', () => {
+  const exchange = (login_code: string) => call('POST', '/api/v1/auth/oauth/exchange', { body: { login_code } }, redirectApi.app)
+
+  async function loginCode(claims: IdClaims) {
+    const r = await signIn('google', claims, redirectApi)
+    expect(r.status).toBe(302)
+    const to = new URL(r.headers.get('location')!)
+    expect(`${to.origin}${to.pathname}`).toBe('https://app.example.test/oauth/done')
+    expect(to.searchParams.get('from')).toBe('lyceum')
+    return to.searchParams.get('login_code')!
+  }
+
+  test('302 to the client with ?login_code=; the exchange answers {user, tokens}; single use', async () => {
+    const email = uniqueEmail('lc')
+    const code = await loginCode({ sub: sub(), email, email_verified: true })
+    const r = await exchange(code)
+    expect(r.status).toBe(200)
+    expect(r.body.user.email).toBe(email)
+    expect(r.body.tokens.access_token).toBeString()
+    const again = await exchange(code)
+    expect(again.status).toBe(400)
+    expect(again.body.error.code).toBe('invalid_token')
+  })
+
+  test('the login code expires after 60 s; unknown codes → 400; missing → 422', async () => {
+    const code = await loginCode({ sub: sub(), email: uniqueEmail('lc'), email_verified: true })
+    advanceClock(61_000)
+    expect((await exchange(code)).status).toBe(400)
+    expect((await exchange('nope')).status).toBe(400)
+    expect((await call('POST', '/api/v1/auth/oauth/exchange', { body: {} }, redirectApi.app)).status).toBe(422)
+  })
+
+  test('for an MFA user the exchange answers the challenge, exactly as /auth/login would', async () => {
+    const u = await register()
+    await call('POST', '/api/v1/auth/mfa/email/enable', { token: u.tokens.access_token, body: { password: PASSWORD } })
+    const setup = await mailFor(u.email, 'mfa_code')
+    await call('POST', '/api/v1/auth/mfa/email/confirm', { token: u.tokens.access_token, body: { code: codeIn(setup) } })
+    const code = await loginCode({ sub: sub(), email: u.email, email_verified: true })
+    const r = await exchange(code)
+    expect(r.body).toMatchObject({ mfa_required: true, methods: ['email'] })
+  })
+})
