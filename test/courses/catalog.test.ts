@@ -164,3 +164,17 @@ describe('cover, docs and headers', () => {
     }
   })
 })
+
+describe('catalog cache across replicas', () => {
+  test('a publish on one replica shows at once on another that served the page from memory', async () => {
+    const { testAppWith } = await import('../helpers/app')
+    const other = await testAppWith({})
+    const tag = `rep${Date.now().toString(36)}`
+    const { instructor, course } = await makeCourse({ lessons: 1, body: { tags: [tag] } })
+    const path = `/api/v1/courses?tag=${tag}`
+    for (let i = 0; i < 3; i++) expect((await call('GET', path, {}, other.app)).body.items).toEqual([])
+    await call('POST', `/api/v1/courses/${course.id}/publish`, { token: instructor.token })
+    const seen = await call('GET', path, {}, other.app)
+    expect(seen.body.items.map((c: any) => c.id)).toEqual([course.id])
+  })
+})

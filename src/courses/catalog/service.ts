@@ -14,7 +14,7 @@ import { invalidateCatalog, readCatalogCache, writeCatalogCache } from './cache'
 import type { CatalogQuery, Course, CourseDetail, CreateCourse, UpdateCourse } from './model'
 import * as q from './queries'
 
-type D = Pick<Deps, 'sql' | 'redis' | 'keys' | 'log'>
+type D = Pick<Deps, 'sql' | 'redis' | 'redisSub' | 'keys' | 'log'>
 
 export function toCourse(r: q.CourseRow): Course {
   return {
@@ -67,12 +67,12 @@ export async function createCourse(deps: D, auth: AuthContext, body: CreateCours
 /** Published catalog page, served from the Redis cache as ready-made JSON bytes. */
 export async function listCatalog(deps: D, query: CatalogQuery): Promise<string> {
   const canonical = JSON.stringify(Object.entries(query).filter(([, v]) => v !== undefined).sort(([a], [b]) => a.localeCompare(b)))
-  const { hit, key } = await readCatalogCache(deps, canonical)
-  if (hit) return hit
+  const cached = await readCatalogCache(deps, canonical)
+  if (cached.hit) return cached.hit
   const limit = query.limit ?? 20
   const rows = await q.listPublishedCourses(deps.sql, query, limit + 1, decodeCursor(query.cursor, 2))
   const body = JSON.stringify(page(rows.map(toCourse), limit, (c) => [c.published_at!, c.id]))
-  await writeCatalogCache(deps, key, body)
+  await writeCatalogCache(deps, cached, canonical, body)
   return body
 }
 

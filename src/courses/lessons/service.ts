@@ -14,7 +14,7 @@ import type { CourseDetail } from '../catalog/model'
 import type { CreateLesson, Lesson, LessonDetail, UpdateLesson } from './model'
 import * as q from './queries'
 
-type D = Pick<Deps, 'sql' | 'redis' | 'keys' | 'log'>
+type D = Pick<Deps, 'sql' | 'redis' | 'redisSub' | 'keys' | 'log'>
 
 export const toLesson = (r: q.LessonRow): Lesson => ({
   id: r.id, course_id: r.course_id, title: r.title, position: r.position, duration_minutes: r.duration_minutes,
