@@ -103,6 +103,9 @@ async function withPayment(d: D, order: OrderRow): Promise<CheckoutDto> {
       throw commerceErrors.paymentUnavailable()
     }
     await setOrderPayment(d.sql, order.id, pi.id, pi.client_secret)
+    // A concurrent twin may have stored its PaymentIntent first: always answer the stored one.
+    const stored = await findOrder(d.sql, order.id)
+    if (stored?.payment_intent_id && stored.client_secret) pi = { id: stored.payment_intent_id, client_secret: stored.client_secret }
   }
   return { order: toOrder(await loadOrder(d.sql, { ...order, payment_intent_id: pi.id })), payment: { client_secret: pi.client_secret, payment_intent_id: pi.id } }
 }

@@ -25,8 +25,9 @@ const likePattern = (s: string) => `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
 
 /**
  * Active products matching the filters. With `search`: full text on the weighted vector
- * (name A, tags/category B, description C), prefix terms and trigram similarity on the name,
- * ranked together. Keyset cursors for price/newest; an offset cursor for relevance, whose
+ * (name A, tags/category B, description C) or its prefix terms, or a substring of the name
+ * (trigram GIN index); ranked by text rank plus trigram word similarity to the name (which
+ * is only computed for matches: as a filter it forced a scan of every row). Keyset cursors for price/newest; an offset cursor for relevance, whose
  * float score does not round-trip safely.
  */
 export async function searchProducts(sql: Tx, q: ProductQueryInput & { limit: number }): Promise<{ rows: ProductRow[]; next: string | null }> {
@@ -38,7 +39,7 @@ export async function searchProducts(sql: Tx, q: ProductQueryInput & { limit: nu
   if (search) {
     conds.push(sql`(p.search @@ websearch_to_tsquery('english', ${search})
       ${prefix ? sql`or p.search @@ to_tsquery('english', ${prefix})` : sql``}
-      or p.name ilike ${likePattern(search)} or ${search} <% p.name)`)
+      or p.name ilike ${likePattern(search)})`)
   }
   if (q.category) conds.push(sql`p.category = ${q.category}`)
   if (q.tag) conds.push(sql`p.tags @> array[${q.tag}]::text[]`)

@@ -1,0 +1,84 @@
+/**
+ * Product search under load: GET /api/v1/products?search=… on 10,000 generated products,
+ * next to the same query (commerce's `searchProducts`) run directly through postgres.js with
+ * the same pool size and concurrency, in the same run.
+ * Usage: bun bench/commerce.ts [seconds=5] [connections=32]   (needs Postgres + Redis up)
+ */
+import postgres from 'postgres'
+import { migrate } from '../src/platform/migrate'
+import { searchProducts } from '../src/commerce/products/search'
+import { apiServer, fmt, load, type LoadResult } from './lib'
+
+const seconds = Number(process.argv[2] ?? 5)
+const connections = Number(process.argv[3] ?? 32)
+const POOL = 10
+const adminUrl = process.env.BENCH_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
+const dbName = `lyceum_bench_commerce_${process.pid}`
+const admin = postgres(adminUrl, { max: 1, onnotice: () => {} })
+await admin.unsafe(`create database "${dbName}"`)
+const url = new URL(adminUrl)
+url.pathname = `/${dbName}`
+const sql = postgres(url.toString(), { max: POOL, onnotice: () => {} })
+
+const WORDS = ['wireless', 'keyboard', 'mechanical', 'ergonomic', 'leather', 'notebook', 'course', 'python', 'guitar', 'lesson', 'premium', 'bamboo', 'desk', 'lamp', 'vintage', 'camera', 'lens', 'travel', 'mug', 'poster', 'sticker', 'hoodie', 'organic', 'coffee', 'tea', 'studio', 'audio', 'speaker', 'cable', 'charger']
+const CATEGORIES = ['hardware', 'books', 'apparel', 'audio', 'home', 'courses']
+const pick = (i: number, arr: string[]) => arr[i % arr.length]!
+
+async function seed(n: number) {
+  const rows = Array.from({ length: n }, (_, i) => {
+    const a = pick(i * 7 + 3, WORDS), b = pick(i * 13 + 5, WORDS), c = pick(i * 17 + 11, WORDS)
+    return {
+      slug: `p-${i}`, name: `${a} ${b} ${i}`, description: `A ${c} ${a} item, great with ${pick(i * 3, WORDS)} and ${pick(i * 5 + 1, WORDS)}.`,
+      kind: i % 3 === 0 ? 'physical' : 'digital', price_cents: 100 + ((i * 7919) % 20000), currency: 'usd',
+      stock: i % 4 === 0 ? null : i % 50, category: pick(i, CATEGORIES), tags: [pick(i * 11, WORDS), pick(i * 19 + 2, WORDS)],
+    }
+  })
+  for (let i = 0; i < rows.length; i += 1000) await sql`insert into products ${sql(rows.slice(i, i + 1000))}`
+  await sql`analyze products`
+}
+
+/** The same closed loop as `load`, calling a function instead of fetch. */
+async function loadFn(fn: () => Promise<unknown>): Promise<LoadResult> {
+  const until = performance.now() + seconds * 1000
+  const latencies: number[] = []
+  let errors = 0
+  const loop = async () => {
+    while (performance.now() < until) {
+      const t0 = performance.now()
+      try { await fn() } catch { errors++ }
+      latencies.push(performance.now() - t0)
+    }
+  }
+  const start = performance.now()
+  await Promise.all(Array.from({ length: connections }, loop))
+  const elapsed = (performance.now() - start) / 1000
+  latencies.sort((a, b) => a - b)
+  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0
+  return { requests: latencies.length, errors, rps: latencies.length / elapsed, p50: pct(50), p99: pct(99) }
+}
+
+let api: Awaited<ReturnType<typeof apiServer>> | undefined
+try {
+  await migrate(sql as never)
+  await seed(10_000)
+  api = await apiServer({ DATABASE_URL: url.toString(), DATABASE_POOL_MAX: String(POOL), REDIS_PREFIX: `lyceum-bench-${process.pid}` })
+  const cases = [
+    ['full word, ranked', { search: 'wireless keyboard' }],
+    ['partial word (prefix/trigram)', { search: 'ergon' }],
+    ['filters + price sort', { category: 'audio', min_price: 500, max_price: 5000, in_stock: true, sort: 'price_asc' as const }],
+  ] as const
+  for (const [name, q] of cases) {
+    const qs = new URLSearchParams(Object.entries(q).map(([k, v]) => [k, String(v)])).toString()
+    const target = `${api.url}/api/v1/products?${qs}`
+    const found = ((await (await fetch(target)).json()) as { items: unknown[] }).items.length
+    await load({ url: target, connections, seconds: 1 }) // warm-up
+    const http = await load({ url: target, connections, seconds })
+    const direct = await loadFn(() => searchProducts(sql, { ...q, limit: 20 }))
+    console.log(`${name} (${found} items/page)\n  API      ${fmt(http)}\n  SQL only ${fmt(direct)}\n  ratio    ${(http.rps / direct.rps).toFixed(2)}`)
+  }
+} finally {
+  api?.stop()
+  await sql.end()
+  await admin.unsafe(`drop database if exists "${dbName}" with (force)`)
+  await admin.end()
+}
