@@ -21,7 +21,11 @@ export async function patchMe(
   body: { display_name?: string; avatar_file_id?: string | null; locale?: string },
 ) {
   if (body.avatar_file_id && opts.checkAvatar) await opts.checkAvatar(userId, body.avatar_file_id)
-  const user = await updateUser(deps.sql, userId, { display_name: body.display_name?.trim(), avatar_file_id: body.avatar_file_id, locale: body.locale })
+  const user = await updateUser(deps.sql, userId, { display_name: body.display_name?.trim(), avatar_file_id: body.avatar_file_id, locale: body.locale }).catch((err) => {
+    // The files domain keeps a foreign key on avatar_file_id: an unknown file is the client's mistake.
+    if ((err as { code?: string })?.code === '23503') throw httpErrors.validation([{ field: 'avatar_file_id', message: 'Unknown file' }])
+    throw err
+  })
   if (!user) throw httpErrors.unauthorized()
   return toUser(user)
 }
