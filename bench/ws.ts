@@ -21,6 +21,9 @@ import { migrate } from '../src/platform/migrate'
 const SIZES = (process.env.BENCH_SIZES ?? '100,1000,5000').split(',').map(Number)
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 2000)
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32)
+/** Latency is measured at a fixed offered rate (open loop), throughput with CONCURRENCY POSTs in flight. */
+const RATE = Number(process.env.BENCH_RATE ?? 50)
+const LATENCY_MESSAGES = Number(process.env.BENCH_LATENCY_MESSAGES ?? 500)
 const adminUrl = process.env.BENCH_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 
 const run = `${process.pid}`
@@ -114,56 +117,82 @@ async function benchSize(n: number, replicas: Replica[]) {
   })
   await Bun.sleep(500)
   const rssAfter = replicas.map((r) => rssKb(r.proc.pid))
-  const cpuBefore = replicas.map((r) => cpuMs(r.proc.pid))
-  delivered = 0
 
+  const post = async (i: number) => {
+    const c = conversations[i % conversations.length]!
+    const sender = i % 4 < 2 ? c.a : c.b
+    const clientId = `b${n}-${i}`
+    sentAt.set(clientId, performance.now())
+    const res = await fetch(`${replicaOf.get(sender)!.http}/api/v1/conversations/${c.id}/messages`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokenOf.get(sender)}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ body: `bench message ${i}`, client_id: clientId }),
+    })
+    if (res.status !== 201) throw new Error(`POST failed: ${res.status} ${await res.text()}`)
+  }
+  const settle = async (expected: number) => {
+    for (let i = 0; i < 400 && latencies.length < expected; i++) await Bun.sleep(25)
+  }
+
+  // Phase 1: latency at a steady offered rate.
+  const inFlight: Promise<void>[] = []
+  const t0 = performance.now()
+  for (let i = 0; i < LATENCY_MESSAGES; i++) {
+    const due = t0 + (i * 1000) / RATE
+    if (due > performance.now()) await Bun.sleep(due - performance.now())
+    inFlight.push(post(i))
+  }
+  await Promise.all(inFlight)
+  await settle(LATENCY_MESSAGES)
+  const steady = [...latencies].sort((a, b) => a - b)
+
+  // Phase 2: throughput with CONCURRENCY POSTs in flight.
+  latencies.length = 0
+  delivered = 0
+  const cpuBefore = replicas.map((r) => cpuMs(r.proc.pid))
   let next = 0
   const started = performance.now()
   const worker = async () => {
-    while (next < MESSAGES) {
-      const i = next++
-      const c = conversations[i % conversations.length]!
-      const sender = i % 4 < 2 ? c.a : c.b
-      const clientId = `b${n}-${i}`
-      sentAt.set(clientId, performance.now())
-      const res = await fetch(`${replicaOf.get(sender)!.http}/api/v1/conversations/${c.id}/messages`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${tokenOf.get(sender)}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ body: `bench message ${i}`, client_id: clientId }),
-      })
-      if (res.status !== 201) throw new Error(`POST failed: ${res.status} ${await res.text()}`)
-    }
+    while (next < MESSAGES) await post(LATENCY_MESSAGES + next++)
   }
   await Promise.all(Array.from({ length: CONCURRENCY }, worker))
-  for (let i = 0; i < 200 && latencies.length < MESSAGES; i++) await Bun.sleep(50)
+  await settle(MESSAGES)
   const seconds = (lastReceipt - started) / 1000
   const cpu = replicas.reduce((sum, r, i) => sum + cpuMs(r.proc.pid) - cpuBefore[i]!, 0)
   latencies.sort((a, b) => a - b)
   for (const s of sockets) s.ws.close()
-  await Bun.sleep(1000)
   return {
     n,
     messages: MESSAGES,
     received: latencies.length,
     deliveriesPerSec: Math.round(delivered / seconds),
-    p50: pct(latencies, 50),
-    p99: pct(latencies, 99),
+    p50: pct(steady, 50),
+    p99: pct(steady, 99),
+    loadedP50: pct(latencies, 50),
+    loadedP99: pct(latencies, 99),
     cpuMsPerDelivery: cpu / delivered,
     kbPerConnection: (rssAfter[0]! - rssBefore[0]! + rssAfter[1]! - rssBefore[1]!) / n,
   }
 }
 
-const replicas = [await startReplica(), await startReplica()]
 const rows = []
+let replicas: Replica[] = []
+const stopReplicas = async () => {
+  for (const r of replicas) r.proc.kill('SIGTERM')
+  await Promise.all(replicas.map((r) => r.proc.exited))
+}
 try {
   for (const n of SIZES) {
+    // Fresh replicas per size, so memory per connection is measured from a comparable baseline.
+    replicas = [await startReplica(), await startReplica()]
+    await Bun.sleep(1000)
     const r = await benchSize(n, replicas)
     rows.push(r)
     console.error(`N=${n} done`, r)
+    await stopReplicas()
   }
 } finally {
-  for (const r of replicas) r.proc.kill('SIGTERM')
-  await Promise.all(replicas.map((r) => r.proc.exited))
+  await stopReplicas()
   await sql.end()
   await admin.unsafe(`drop database if exists "${dbName}" with (force)`)
   await admin.end()
@@ -172,10 +201,11 @@ try {
   for await (const keys of redis.scanIterator({ MATCH: `${env.REDIS_PREFIX}:*`, COUNT: 1000 })) if (keys.length) await redis.del(keys)
   await redis.quit()
 }
-console.log(`\n${MESSAGES} messages per size, ${CONCURRENCY} POSTs in flight, 2 replicas, pairs split across replicas\n`)
-console.log('| sockets | deliveries/s | p50 POST→receipt | p99 POST→receipt | replica CPU per delivery | replica RSS per connection | received |')
+console.log(`\n2 replicas, direct pairs split across them. Latency: ${LATENCY_MESSAGES} messages at ${RATE}/s. Throughput: ${MESSAGES} messages, ${CONCURRENCY} POSTs in flight.\n`)
+console.log('| sockets | deliveries/s | p50 POST→receipt | p99 POST→receipt | p50 / p99 at full load | replica CPU per delivery | replica RSS per connection |')
 console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: |')
+const ms = (x: number) => `${x.toFixed(1)} ms`
 for (const r of rows) {
-  console.log(`| ${r.n} | ${r.deliveriesPerSec} | ${r.p50.toFixed(1)} ms | ${r.p99.toFixed(1)} ms | ${r.cpuMsPerDelivery.toFixed(3)} ms | ${r.kbPerConnection.toFixed(1)} KiB | ${r.received}/${r.messages} |`)
+  console.log(`| ${r.n} | ${r.deliveriesPerSec} | ${ms(r.p50)} | ${ms(r.p99)} | ${ms(r.loadedP50)} / ${ms(r.loadedP99)} | ${r.cpuMsPerDelivery.toFixed(3)} ms | ${r.kbPerConnection.toFixed(1)} KiB |`)
 }
 process.exit(0)
