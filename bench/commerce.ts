@@ -68,7 +68,7 @@ try {
     ['filters + price sort', { category: 'audio', min_price: 500, max_price: 5000, in_stock: true, sort: 'price_asc' as const }],
   ] as const
   for (const [name, q] of cases) {
-    const qs = new URLSearchParams(Object.entries(q).map(([k, v]) => [k, String(v)])).toString()
+    const qs = new URLSearchParams(Object.entries(q).map(([k, v]): [string, string] => [k, String(v)])).toString()
     const target = `${api.url}/api/v1/products?${qs}`
     const found = ((await (await fetch(target)).json()) as { items: unknown[] }).items.length
     await load({ url: target, connections, seconds: 1 }) // warm-up

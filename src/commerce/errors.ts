@@ -16,6 +16,7 @@ export const commerceErrors = {
   shippingRequired: () =>
     new AppError(422, 'validation_failed', 'A shipping address is required for physical products', [{ field: 'shipping_address', message: 'required when the cart holds a physical product' }]),
   invalidProduct: (field: string, message: string) => new AppError(422, 'validation_failed', message, [{ field, message }]),
+  amountTooLarge: (max: number) => new AppError(422, 'amount_too_large', `An order total may not exceed ${max} minor units`, [{ field: 'total_cents', message: `at most ${max}` }]),
   slugTaken: () => new AppError(409, 'slug_taken', 'This slug is already used by another product'),
   invalidSignature: () => new AppError(400, 'invalid_signature', 'Invalid or stale Stripe-Signature'),
   paymentUnavailable: () => new AppError(503, 'unavailable', 'The payment provider is unavailable, retry with the same Idempotency-Key'),

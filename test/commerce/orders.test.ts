@@ -162,3 +162,29 @@ describe('POST /payments/course-intent', () => {
     expect((await call('POST', '/api/v1/payments/course-intent', { token: u.token, body: { course_id: 'x' } })).status).toBe(422)
   })
 })
+
+describe('limits and docs', () => {
+  test('a total above Stripe’s maximum → 422 amount_too_large (never a 500)', async () => {
+    const u = await newUser()
+    const p = await newProduct({ price_cents: 90_000_000 })
+    await addToCart(u, p.id, 2)
+    const r = await call('POST', '/api/v1/orders', { token: u.token, body: {} })
+    expect(r.status).toBe(422)
+    expect(r.body.error.code).toBe('amount_too_large')
+  })
+
+  test('every commerce route is in the OpenAPI document with a summary', async () => {
+    const doc = (await call('GET', '/swagger/json')).body
+    const routes: [string, string][] = [
+      ['/api/v1/products', 'get'], ['/api/v1/products/{id_or_slug}', 'get'], ['/api/v1/admin/products', 'post'], ['/api/v1/admin/products/{id}', 'patch'],
+      ['/api/v1/admin/products/{id}', 'delete'], ['/api/v1/cart', 'get'], ['/api/v1/cart/items', 'post'], ['/api/v1/cart/items/{product_id}', 'patch'],
+      ['/api/v1/cart/items/{product_id}', 'delete'], ['/api/v1/cart/merge', 'post'], ['/api/v1/orders', 'post'], ['/api/v1/orders', 'get'],
+      ['/api/v1/orders/{id}', 'get'], ['/api/v1/orders/{id}/cancel', 'post'], ['/api/v1/payments/course-intent', 'post'], ['/api/v1/webhooks/stripe', 'post'],
+      ['/api/v1/admin/orders', 'get'], ['/api/v1/admin/orders/{id}', 'patch'], ['/api/v1/admin/orders/{id}/refund', 'post'],
+    ]
+    for (const [path, method] of routes) {
+      expect(doc.paths[path]?.[method]?.summary, `${method} ${path}`).toBeString()
+      expect(doc.paths[path][method].tags).toContain('commerce')
+    }
+  })
+})

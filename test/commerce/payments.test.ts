@@ -141,3 +141,14 @@ describe('admin', () => {
     expect((await call('GET', '/api/v1/admin/orders', { token: s.token })).status).toBe(403)
   })
 })
+
+describe('other events', () => {
+  test('an event type commerce does not handle is recorded once and answered 200', async () => {
+    const ev = { id: `evt_other_${Date.now()}`, type: 'customer.created', data: { object: { id: 'cus_1', object: 'customer' } } }
+    expect((await deliver(ev)).status).toBe(200)
+    expect((await deliver(ev)).status).toBe(200)
+    await processed(ev.id)
+    const { deps } = await testApp()
+    expect(await deps.sql`select 1 from stripe_events where id = ${ev.id}`).toHaveLength(1)
+  })
+})

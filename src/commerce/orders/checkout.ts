@@ -14,6 +14,8 @@ import { loadOrder, paymentCompletedPayload, toOrder } from './shape'
 type D = Pick<Deps, 'sql' | 'config'>
 export type CheckoutSource = { kind: 'cart'; shipping_address?: unknown } | { kind: 'course'; course_id: string }
 type Line = { product: ProductRow; quantity: number }
+/** Stripe's largest charge (8 digits of minor units); also keeps totals inside int4. */
+const MAX_ORDER_CENTS = 99_999_999
 
 /**
  * Creates an order from the cart or for one course. With an Idempotency-Key the same key
@@ -69,6 +71,7 @@ async function createOrder(tx: Tx, d: D, userId: string, orderId: string, source
   const short = await reserveStock(tx, lines.map((l) => ({ product_id: l.product.id, quantity: l.quantity })))
   if (short) throw commerceErrors.outOfStock(short, lines.find((l) => l.product.id === short)!.product.stock)
   const total = lines.reduce((s, l) => s + l.product.price_cents * (l.product.kind === 'course' ? 1 : l.quantity), 0)
+  if (total > MAX_ORDER_CENTS) throw commerceErrors.amountTooLarge(MAX_ORDER_CENTS)
   const order = await insertOrder(tx, {
     id: orderId, user_id: userId, status: total === 0 ? 'paid' : 'pending_payment', total_cents: total,
     currency: [...currencies][0]!, shipping_address: shipping, ttl_minutes: d.config.ORDER_TTL_MINUTES,
