@@ -7,7 +7,7 @@ describe('POST /courses', () => {
   test('instructor creates a draft with a slug from the title; duplicates get a suffix', async () => {
     const instructor = await newUser({ role: 'instructor' })
     const title = `Zoë's Łódź Course ${Date.now()}`
-    const a = await call('POST', '/api/v1/courses', { token: instructor.token, body: { title, price_cents: 1500, currency: 'eur', level: 'beginner', tags: ['x'] } })
+    const a = await call('POST', '/api/v1/courses', { token: instructor.token, body: { title, price_cents: 1500, currency: 'EUR', level: 'beginner', tags: ['x'] } })
     expect(a.status).toBe(201)
     expect(a.body).toMatchObject({ title, status: 'draft', price_cents: 1500, currency: 'eur', level: 'beginner', tags: ['x'], lessons_count: 0, published_at: null, cover_url: null })
     expect(a.body.slug).toBe(`zoe-s-lodz-course-${title.split(' ').pop()}`)

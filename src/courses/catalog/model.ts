@@ -5,7 +5,7 @@ export const Level = t.Union([t.Literal('beginner'), t.Literal('intermediate'), 
 export const CourseStatus = t.Union([t.Literal('draft'), t.Literal('published'), t.Literal('archived')])
 const DateTime = t.String({ format: 'date-time' })
 const Slug = t.String({ pattern: '^[a-z0-9]+(?:-[a-z0-9]+)*$', minLength: 1, maxLength: 100, description: 'lower-case letters, digits and single hyphens' })
-const Currency = t.String({ pattern: '^[a-z]{3}$', description: 'ISO-4217, lower case' })
+const Currency = t.String({ pattern: '^[A-Za-z]{3}$', description: 'ISO-4217; stored and returned in lower case' })
 const Tags = t.Array(t.String({ minLength: 1, maxLength: 40 }), { maxItems: 20 })
 
 export const LessonSummary = t.Object({

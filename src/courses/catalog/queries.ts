@@ -42,13 +42,14 @@ export async function insertCourse(sql: Tx, instructorId: string, slug: string, 
   const [row] = await sql<{ id: string }[]>`
     insert into courses (instructor_id, slug, title, summary, description, price_cents, currency, level, tags, cover_file_id)
     values (${instructorId}, ${slug}, ${b.title}, ${b.summary ?? null}, ${b.description ?? null}, ${b.price_cents ?? 0},
-      ${b.currency ?? 'usd'}, ${b.level ?? null}, ${b.tags ?? []}, ${b.cover_file_id ?? null})
+      ${(b.currency ?? 'usd').toLowerCase()}, ${b.level ?? null}, ${b.tags ?? []}, ${b.cover_file_id ?? null})
     returning id`
   return row!.id
 }
 
 export async function updateCourse(sql: Tx, id: string, patch: UpdateCourse): Promise<void> {
   const fields = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined))
+  if (typeof fields.currency === 'string') fields.currency = fields.currency.toLowerCase()
   if (Object.keys(fields).length === 0) return
   await sql`update courses set ${sql(fields as Record<string, string>)}, updated_at = now() where id = ${id}`
 }

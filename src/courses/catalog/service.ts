@@ -102,7 +102,7 @@ export async function patchCourse(deps: D, id: string, auth: AuthContext, patch:
     await deps.sql.begin(async (tx) => {
       const locked = (await q.lockCourse(tx, course.id))!
       await q.updateCourse(tx, course.id, patch)
-      const priceChanged = (patch.price_cents !== undefined && patch.price_cents !== locked.price_cents) || (patch.currency !== undefined && patch.currency !== locked.currency)
+      const priceChanged = (patch.price_cents !== undefined && patch.price_cents !== locked.price_cents) || (patch.currency !== undefined && patch.currency.toLowerCase() !== locked.currency)
       if (priceChanged && locked.status === 'published') await writeEvent(tx, 'course.price_changed', { course_id: course.id })
     })
   } catch (err) {

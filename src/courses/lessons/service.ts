@@ -65,6 +65,8 @@ export async function removeLesson(deps: D, id: string, auth: AuthContext): Prom
   const l = await lessonForWrite(deps, id, auth)
   await deps.sql.begin(async (tx) => {
     await lockCourse(tx, l.course_id)
+    // Enrollments before the lesson row, the order progress writes take them in (no deadlock).
+    await tx`select id from enrollments where course_id = ${l.course_id} order by id for update`
     await q.deleteLesson(tx, id)
     await q.renumberLessons(tx, await q.listLessonIds(tx, l.course_id))
     await recomputeAndAnnounce(tx, { courseId: l.course_id })
