@@ -9,6 +9,8 @@ export type Logger = {
   warn(msg: string, fields?: Record<string, unknown>): void
   error(msg: string, fields?: Record<string, unknown>): void
   child(fields: Record<string, unknown>): Logger
+  /** Whether `level` is written (lets hot paths skip building fields). */
+  enabled?(level: Level): boolean
 }
 
 /** JSON-lines logger; `base` fields (e.g. request_id, role) are added to every line. */
@@ -26,6 +28,7 @@ export function createLogger(base: Record<string, unknown> = {}, level: Level | 
     warn: (m, f) => write('warn', m, f),
     error: (m, f) => write('error', m, f),
     child: (fields) => createLogger({ ...base, ...fields }, level),
+    enabled: (lvl) => order[lvl] >= min,
   }
 }
 

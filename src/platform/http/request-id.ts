@@ -48,6 +48,7 @@ export function clientIp(request: Request, socketIp: string | undefined, hops: n
  * Query strings are never logged (the WebSocket route carries tokens there).
  */
 export function requestPlugin(opts: RequestPluginOptions) {
+  const logRequests = opts.log.enabled?.('info') ?? true
   const limitFor = (path: string) => opts.bodyLimits.find((l) => path.startsWith(l.prefix))?.bytes ?? opts.defaultLimit
   return new Elysia({ name: 'platform.request' })
     .onRequest(({ request, set, server }) => {
@@ -69,6 +70,7 @@ export function requestPlugin(opts: RequestPluginOptions) {
       const seconds = (performance.now() - info.start) / 1000
       const label = route || 'unmatched'
       opts.metrics.observeRequest(request.method, label, status, seconds)
+      if (!logRequests) return
       opts.log.info('request', {
         request_id: info.id,
         method: request.method,
