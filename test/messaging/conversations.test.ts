@@ -46,6 +46,7 @@ describe('POST /conversations', () => {
     const many = Array.from({ length: 256 }, () => crypto.randomUUID())
     expect((await post(a!.token, { type: 'group', participant_ids: many })).status).toBe(422)
     expect((await post(a!.token, { type: 'channel', participant_ids: [b!.id] })).status).toBe(422)
+    expect((await post(a!.token, { type: 'group', participant_ids: [b!.id], name: 'nul\u0000' })).status).toBe(422)
     expect((await post(a!.token, { type: 'direct', participant_ids: ['not-a-uuid'] })).status).toBe(422)
     const bad = await call('POST', '/api/v1/conversations', { token: a!.token, raw: '{nope', headers: { 'content-type': 'application/json' } })
     expect(bad.status).toBe(400)
@@ -85,6 +86,10 @@ describe('GET /conversations', () => {
     const r = await call('GET', '/api/v1/conversations?cursor=garbage', { token: a.token })
     expect(r.status).toBe(422)
     expect(r.body.error.code).toBe('validation_failed')
+    const odd = Buffer.from(JSON.stringify({ key: '99999999999999999', id: crypto.randomUUID() })).toString('base64url')
+    expect((await call('GET', `/api/v1/conversations?cursor=${odd}`, { token: a.token })).status).toBe(200)
+    const bad = Buffer.from(JSON.stringify({ key: '2026-13-45', id: 'x' })).toString('base64url')
+    expect((await call('GET', `/api/v1/conversations?cursor=${bad}`, { token: a.token })).status).toBe(422)
   })
 })
 

@@ -67,7 +67,7 @@ describe('POST /conversations/:id/messages', () => {
     expect((await call('POST', msgs(conv.id), { body: { body: 'x' } })).status).toBe(401)
     expect((await call('POST', msgs(conv.id), { token: outsider!.token, body: { body: 'x' } })).status).toBe(404)
     expect((await call('POST', msgs(crypto.randomUUID()), { token: a!.token, body: { body: 'x' } })).status).toBe(404)
-    for (const body of ['', '   ', 'x'.repeat(4001)]) {
+    for (const body of ['', '   ', 'x'.repeat(4001), 'nul\u0000byte']) {
       const r = await call('POST', msgs(conv.id), { token: a!.token, body: { body } })
       expect(r.status).toBe(422)
       expect(r.body.error.code).toBe('validation_failed')
@@ -104,7 +104,7 @@ describe('GET /conversations/:id/messages', () => {
     const conv = await newConversation(a!, [b!])
     expect((await call('GET', msgs(conv.id))).status).toBe(401)
     expect((await call('GET', msgs(conv.id), { token: outsider!.token })).status).toBe(404)
-    for (const qs of ['limit=0', 'limit=101', 'after_seq=-1', 'after_seq=x', 'cursor=zzz', `cursor=${Buffer.from('{"d":"x","s":1}').toString('base64url')}`]) {
+    for (const qs of ['limit=0', 'limit=101', 'after_seq=-1', 'after_seq=x', 'after_seq=99999999999', 'before=0', 'cursor=zzz', `cursor=${Buffer.from('{"d":"asc","s":1e20}').toString('base64url')}`, `cursor=${Buffer.from('{"d":"x","s":1}').toString('base64url')}`]) {
       expect((await call('GET', `${msgs(conv.id)}?${qs}`, { token: a!.token })).status).toBe(422)
     }
   })

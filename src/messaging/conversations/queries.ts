@@ -12,7 +12,7 @@ export type ConversationRow = {
   /** The caller's read position. */
   last_read_seq: number
   unread_count: number
-  /** `last_activity_at` as Postgres text (full microsecond precision, for cursors). */
+  /** `last_activity_at` in epoch microseconds (exact, for cursors). */
   activity_key: string
 }
 
@@ -23,14 +23,14 @@ export const directKey = (a: string, b: string) => (a < b ? `${a}:${b}` : `${b}:
 export async function findUserConversations(sql: Tx, userId: string, q: { ids?: string[]; after?: { key: string; id: string }; limit?: number }) {
   return sql<ConversationRow[]>`
     select c.id, c.type, c.name, c.owner_id, c.last_seq, c.last_activity_at, c.created_at, p.last_read_seq,
-      c.last_activity_at::text as activity_key,
+      (extract(epoch from c.last_activity_at) * 1000000)::bigint::text as activity_key,
       (select count(*)::int from messages m
         where m.conversation_id = c.id and m.seq > p.last_read_seq and m.deleted_at is null
           and m.sender_id is distinct from ${userId}) as unread_count
     from conversation_participants p join conversations c on c.id = p.conversation_id
     where p.user_id = ${userId}
       ${q.ids ? sql`and c.id = any(${q.ids}::uuid[])` : sql``}
-      ${q.after ? sql`and (c.last_activity_at, c.id) < (${q.after.key}::timestamptz, ${q.after.id}::uuid)` : sql``}
+      ${q.after ? sql`and (c.last_activity_at, c.id) < (timestamptz 'epoch' + ${q.after.key}::bigint * interval '1 microsecond', ${q.after.id}::uuid)` : sql``}
     order by c.last_activity_at desc, c.id desc
     ${q.limit ? sql`limit ${q.limit}` : sql``}`
 }

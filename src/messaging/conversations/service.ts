@@ -8,6 +8,7 @@ import { MAX_GROUP_OTHERS, type Conversation } from './model'
 import * as q from './queries'
 
 type D = Pick<Deps, 'sql'>
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 type Caller = { userId: string; role: string }
 
 /** Full views (participants, last message, unread count) of the caller's conversations, in the rows' order. */
@@ -39,7 +40,7 @@ export async function getConversation(deps: D, userId: string, id: string) {
 export async function listConversations(deps: D, userId: string, query: { limit?: number; cursor?: string }) {
   const limit = query.limit ?? 20
   const after = query.cursor ? decodeCursor(query.cursor, (v): v is { key: string; id: string } =>
-    typeof v?.key === 'string' && /^\d{4}-\d\d-\d\d[ T][\d:.+-]+$/.test(v.key) && /^[0-9a-f-]{36}$/i.test(v?.id ?? '')) : undefined
+    typeof v?.key === 'string' && /^\d{1,17}$/.test(v.key) && typeof v?.id === 'string' && UUID.test(v.id)) : undefined
   const rows = await q.findUserConversations(deps.sql, userId, { after, limit: limit + 1 })
   const page = rows.slice(0, limit)
   const lastRow = page[page.length - 1]
@@ -57,6 +58,7 @@ async function assertKnownUsers(deps: D, ids: string[]) {
 
 /** Creates a conversation; a direct one that exists already comes back as it is (`created: false`). */
 export async function createConversation(deps: D, caller: Caller, body: { type: 'direct' | 'group'; participant_ids: string[]; name?: string | null }) {
+  if (body.name?.includes('\u0000')) throw E.invalid('name', 'The name must not contain NUL characters')
   const others = [...new Set(body.participant_ids)].filter((id) => id !== caller.userId)
   if (body.type === 'direct' && (others.length !== 1 || body.participant_ids.length !== 1)) {
     throw E.invalid('participant_ids', 'A direct conversation names exactly one other user')

@@ -2,6 +2,8 @@ import { t } from 'elysia'
 
 const Uuid = t.String({ format: 'uuid' })
 const DateTime = t.String({ format: 'date-time' })
+/** Seqs are Postgres integers. */
+export const MAX_SEQ = 2_147_483_647
 
 export const Message = t.Object(
   {
@@ -33,8 +35,8 @@ export const EditMessageBody = t.Object({ body: t.String({ minLength: 1, maxLeng
 export const MessagesQuery = t.Object({
   limit: t.Optional(t.Integer({ minimum: 1, maximum: 100, default: 20 })),
   cursor: t.Optional(t.String({ description: "The previous page's next_cursor" })),
-  before: t.Optional(t.Integer({ minimum: 1, description: 'Newest first, only messages with a lower seq' })),
-  after_seq: t.Optional(t.Integer({ minimum: 0, description: 'Catch-up: oldest first, only messages with a higher seq' })),
+  before: t.Optional(t.Integer({ minimum: 1, maximum: MAX_SEQ, description: 'Newest first, only messages with a lower seq' })),
+  after_seq: t.Optional(t.Integer({ minimum: 0, maximum: MAX_SEQ, description: 'Catch-up: oldest first, only messages with a higher seq' })),
 })
 export const MessageList = t.Object({ items: t.Array(Message), next_cursor: t.Nullable(t.String()) }, { title: 'MessageList' })
 

@@ -3,7 +3,7 @@ import { isUniqueViolation, type Tx } from '../../platform/db'
 import { messagingErrors as E } from '../errors'
 import { decodeCursor, encodeCursor } from '../cursor'
 import { findParticipantIds, isParticipant } from '../conversations/queries'
-import type { Message } from './model'
+import { MAX_SEQ, type Message } from './model'
 import * as q from './queries'
 
 type D = Pick<Deps, 'sql' | 'hub'>
@@ -14,6 +14,7 @@ async function assertParticipant(deps: Pick<Deps, 'sql'>, conversationId: string
 
 const assertBody = (body: string) => {
   if (body.trim().length === 0) throw E.invalid('body', 'The body must not be blank')
+  if (body.includes('\u0000')) throw E.invalid('body', 'The body must not contain NUL characters')
 }
 
 /** A replay of `client_id` must be the same message: same conversation and body (unless since edited/deleted). */
@@ -31,6 +32,7 @@ function replay(existing: q.MessageRow, conversationId: string, body: string) {
 export async function sendMessage(deps: D, userId: string, conversationId: string, input: { body: string; client_id?: string }) {
   assertBody(input.body)
   const clientId = input.client_id ?? null
+  if (clientId?.includes('\u0000')) throw E.invalid('client_id', 'client_id must not contain NUL characters')
   let row: q.MessageRow & { recipients: string[] }
   try {
     row = await deps.sql.begin(async (tx) => {
@@ -90,7 +92,7 @@ export async function listMessages(deps: Pick<Deps, 'sql'>, userId: string, conv
   await assertParticipant(deps, conversationId, userId)
   const limit = query.limit ?? 20
   const c = query.cursor
-    ? decodeCursor(query.cursor, (v): v is PageCursor => (v?.d === 'asc' || v?.d === 'desc') && Number.isInteger(v?.s) && v.s >= 0)
+    ? decodeCursor(query.cursor, (v): v is PageCursor => (v?.d === 'asc' || v?.d === 'desc') && Number.isInteger(v?.s) && v.s >= 0 && v.s <= MAX_SEQ)
     : undefined
   const asc = c ? c.d === 'asc' : query.after_seq !== undefined
   const rows = await q.listMessages(deps.sql, conversationId, asc

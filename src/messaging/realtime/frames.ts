@@ -7,5 +7,5 @@ export const AckFrame = t.Object({ message_id: Uuid })
 export const ReadFrame = t.Object({ conversation_id: Uuid, message_id: Uuid })
 export const TypingFrame = t.Object({ conversation_id: Uuid })
 export const ResumeFrame = t.Object({
-  conversations: t.Array(t.Object({ conversation_id: Uuid, after_seq: t.Integer({ minimum: 0 }) }), { minItems: 1, maxItems: 100 }),
+  conversations: t.Array(t.Object({ conversation_id: Uuid, after_seq: t.Integer({ minimum: 0, maximum: 2_147_483_647 }) }), { minItems: 1, maxItems: 100 }),
 })
