@@ -164,6 +164,13 @@ describe('POST /payments/course-intent', () => {
 })
 
 describe('limits and docs', () => {
+  test('POST /orders without any body works for a cart without physical products', async () => {
+    const u = await newUser()
+    await addToCart(u, (await newProduct()).id)
+    const r = await call('POST', '/api/v1/orders', { token: u.token })
+    expect(r.status).toBe(201)
+  })
+
   test('a total above Stripe’s maximum → 422 amount_too_large (never a 500)', async () => {
     const u = await newUser()
     const p = await newProduct({ price_cents: 90_000_000 })

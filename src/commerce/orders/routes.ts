@@ -1,4 +1,4 @@
-import { Elysia } from 'elysia'
+import { Elysia, t } from 'elysia'
 import type { Deps } from '../../platform/deps'
 import { authGuard } from '../../platform/http/auth'
 import { errorResponses } from '../../platform/http/errors'
@@ -17,7 +17,7 @@ export function orderRoutes(deps: Deps) {
       return checkout(deps, auth.userId, { kind: 'cart', shipping_address: body?.shipping_address ?? undefined }, headers['idempotency-key'])
     }, {
       auth: true,
-      body: OrderCreate,
+      body: t.Optional(OrderCreate),
       headers: IdempotencyHeaders,
       detail: { summary: 'Order the cart (Idempotency-Key honoured); reserves stock, creates the PaymentIntent' },
       response: { 201: Checkout, ...checkoutErrors },
