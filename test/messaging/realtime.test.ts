@@ -43,12 +43,16 @@ describe('messages and acks', () => {
     const { deps } = await testApp()
     const [row] = await deps.sql`select status, delivered_at from message_deliveries where message_id = ${m.id} and user_id = ${b!.id}`
     expect(row!.status).toBe('delivered')
-    // The second device's ack changes nothing and is not announced again.
+    // The second device's ack, and the sender's devices acking their own echo, change nothing and are not announced.
     b2.send('ack', { message_id: m.id })
+    a2.send('ack', { message_id: m.id })
+    a2.send('ping', {})
+    await a2.next('pong')
     b2.send('ping', {})
     await b2.next('pong')
     await Bun.sleep(200)
     expect(a1.frames.filter((f) => f.type === 'delivery_ack')).toHaveLength(0)
+    expect(a2.frames.filter((f) => f.type === 'error')).toHaveLength(0)
     for (const s of [a1, a2, b1, b2]) s.close()
   })
 

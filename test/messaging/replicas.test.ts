@@ -33,7 +33,7 @@ describe('two replicas', () => {
     onB.close()
     b.proc.kill('SIGTERM')
     await b.proc.exited
-  })
+  }, 30000)
 
   test('a user online on both replicas stays online until the last socket closes; a killed replica takes its users offline', async () => {
     const b = await spawnReplica()

@@ -119,10 +119,16 @@ export async function markRead(deps: D, userId: string, conversationId: string, 
   await deps.hub.publish(others, 'read_receipt', { conversation_id: conversationId, user_id: userId, message_id: messageId }).catch(() => {})
 }
 
-/** A recipient's device confirms receipt: the delivery row becomes `delivered` and the sender hears of it once. */
+/**
+ * A recipient's device confirms receipt: the delivery row becomes `delivered` and the sender
+ * hears of it once. Acks of one's own messages (echoed to the sender's devices) or of messages
+ * already delivered are accepted silently; a message the user cannot see is refused.
+ */
 export async function ackDelivery(deps: D, userId: string, messageId: string) {
   const row = await q.markDelivered(deps.sql, messageId, userId)
   if (!row) {
+    const msg = await q.findMessageById(deps.sql, messageId)
+    if (msg && (await isParticipant(deps.sql, msg.conversation_id, userId))) return
     if (await q.hasDelivery(deps.sql, messageId, userId)) return
     throw E.messageNotFound()
   }
