@@ -1,0 +1,58 @@
+/**
+ * Password logins/s (argon2id on Bun's thread pool) and what they do to the event loop: the
+ * p50/p99 of GET /health/live alone, then while `connections` clients log in as fast as they can.
+ * Usage: bun bench/auth.ts [seconds=5] [connections=32]   (needs Postgres + Redis up, migrated)
+ */
+import { apiServer, fmt, load, type LoadResult } from './lib'
+
+const seconds = Number(process.argv[2] ?? 5)
+const connections = Number(process.argv[3] ?? 32)
+const PASSWORD = 'bench-password-lyceum-42'
+// Login limits are per IP and per account: spread the load over fake client IPs (TRUST_PROXY=1).
+const ip = () => `10.${(Math.random() * 255) | 0}.${(Math.random() * 255) | 0}.${(Math.random() * 255) | 0}`
+const post = (url: string, body: unknown) =>
+  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': ip() }, body: JSON.stringify(body) })
+
+/** Closed-loop logins over `users` for `seconds`. */
+async function loginLoad(url: string, users: string[]): Promise<LoadResult> {
+  const until = performance.now() + seconds * 1000
+  const latencies: number[] = []
+  let errors = 0
+  let i = 0
+  const loop = async () => {
+    while (performance.now() < until) {
+      const t0 = performance.now()
+      const r = await post(`${url}/api/v1/auth/login`, { email: users[i++ % users.length], password: PASSWORD }).catch(() => null)
+      if (r) await r.arrayBuffer()
+      if (r?.status !== 200) errors++
+      latencies.push(performance.now() - t0)
+    }
+  }
+  const start = performance.now()
+  await Promise.all(Array.from({ length: connections }, loop))
+  latencies.sort((a, b) => a - b)
+  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0
+  return { requests: latencies.length, errors, rps: latencies.length / ((performance.now() - start) / 1000), p50: pct(50), p99: pct(99) }
+}
+
+const api = await apiServer({ REDIS_PREFIX: `lyceum-bench-${process.pid}`, TRUST_PROXY: '1' })
+try {
+  const users = await Promise.all(
+    Array.from({ length: 16 }, async (_, n) => {
+      const email = `bench-auth-${process.pid}-${n}@example.test`
+      const r = await post(`${api.url}/api/v1/auth/register`, { email, password: PASSWORD, display_name: `Bench ${n}` })
+      if (r.status !== 201) throw new Error(`register: ${r.status} ${await r.text()}`)
+      return email
+    }),
+  )
+  const health = `${api.url}/health/live`
+  await load({ url: health, connections: 4, seconds: 1 })
+  const idle = await load({ url: health, connections: 4, seconds })
+  const [logins, busy] = await Promise.all([loginLoad(api.url, users), load({ url: health, connections: 4, seconds })])
+  console.log(`cpus ${navigator.hardwareConcurrency}, ${connections} login clients, ${seconds} s`)
+  console.log(`POST /auth/login         ${fmt(logins)}`)
+  console.log(`GET /health/live idle    ${fmt(idle)}`)
+  console.log(`GET /health/live loaded  ${fmt(busy)}`)
+} finally {
+  api.stop()
+}
