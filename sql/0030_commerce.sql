@@ -89,8 +89,10 @@ create table order_idempotency_keys (
   key text not null,
   request_hash text not null,
   -- Deferred: the key row is inserted first (it is the lock), the order right after.
-  order_id uuid not null references orders(id) on delete cascade deferrable initially deferred,
+  -- Null when the checkout was refused: `error` then holds the answer to replay.
+  order_id uuid references orders(id) on delete cascade deferrable initially deferred,
   response jsonb,
+  error jsonb,
   created_at timestamptz not null default now(),
   primary key (user_id, key)
 );

@@ -100,6 +100,18 @@ describe('Idempotency-Key', () => {
     expect((await call('GET', '/api/v1/orders', { token: u.token })).body.items).toHaveLength(1)
   })
 
+  test('a refused checkout is replayed too: same key → same 409, even once the cart is filled', async () => {
+    const u = await newUser()
+    const key = crypto.randomUUID()
+    const first = await call('POST', '/api/v1/orders', { token: u.token, body: {}, headers: { 'idempotency-key': key } })
+    expect(first.status).toBe(409)
+    await addToCart(u, (await newProduct()).id)
+    const again = await call('POST', '/api/v1/orders', { token: u.token, body: {}, headers: { 'idempotency-key': key } })
+    expect(again.status).toBe(409)
+    expect(again.body).toEqual(first.body)
+    expect((await call('POST', '/api/v1/orders', { token: u.token, body: {}, headers: { 'idempotency-key': crypto.randomUUID() } })).status).toBe(201)
+  })
+
   test('the same key sent twice concurrently → one order, same body', async () => {
     const u = await newUser()
     const p = await newProduct({ stock: 10 })

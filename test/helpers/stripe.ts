@@ -63,6 +63,7 @@ function startStandIn() {
   const url = `http://127.0.0.1:${server.port}`
   // The app and worker build their Stripe client from `config` lazily: point them here.
   ;(config as { STRIPE_API_BASE?: string }).STRIPE_API_BASE = url
+  process.env.STRIPE_API_BASE = url // for apps built later with testAppWith/listenApp
   return {
     url,
     calls,

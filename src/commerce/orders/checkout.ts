@@ -1,13 +1,14 @@
 import type { Deps } from '../../platform/deps'
 import type { Tx } from '../../platform/db'
 import { writeEvent } from '../../platform/outbox'
+import { AppError } from '../../platform/http/errors'
 import { stripeClient } from '../../platform/stripe'
 import { commerceErrors } from '../errors'
 import { ownedCourseIds } from '../ownership'
 import { clearCart, deleteCartItem, findCartRows } from '../cart/queries'
 import type { ProductRow } from '../products/queries'
 import type { CheckoutDto } from './model'
-import { claimIdempotencyKey, findIdempotencyKey, requestHash, storeIdempotentResponse } from './idempotency'
+import { claimIdempotencyKey, findIdempotencyKey, recordIdempotentError, requestHash, storeIdempotentResponse } from './idempotency'
 import { findOrder, insertOrder, insertOrderItems, reserveStock, setOrderPayment, type OrderRow } from './queries'
 import { loadOrder, paymentCompletedPayload, toOrder } from './shape'
 
@@ -25,10 +26,18 @@ const MAX_ORDER_CENTS = 99_999_999
 export async function checkout(d: D, userId: string, source: CheckoutSource, idemKey?: string): Promise<CheckoutDto> {
   const hash = requestHash(source)
   const orderId = crypto.randomUUID()
-  const created = await d.sql.begin(async (tx) => {
-    if (idemKey && !(await claimIdempotencyKey(tx, userId, idemKey, hash, orderId))) return null
-    return createOrder(tx, d, userId, orderId, source)
-  })
+  let created: OrderRow | null
+  try {
+    created = await d.sql.begin(async (tx) => {
+      if (idemKey && !(await claimIdempotencyKey(tx, userId, idemKey, hash, orderId))) return null
+      return createOrder(tx, d, userId, orderId, source)
+    })
+  } catch (err) {
+    // A refused checkout (409/422/404) is an answer too: the same key replays it.
+    if (!idemKey || !(err instanceof AppError) || err.status >= 500) throw err
+    await recordIdempotentError(d.sql, userId, idemKey, hash, { status: err.status, code: err.code, message: err.message, details: err.details })
+    created = null
+  }
   if (!created) return replay(d, userId, idemKey!, hash)
   const response = await withPayment(d, created)
   if (idemKey) await storeIdempotentResponse(d.sql, userId, idemKey, response)
@@ -39,10 +48,11 @@ async function replay(d: D, userId: string, key: string, hash: string): Promise<
   const row = await findIdempotencyKey(d.sql, userId, key)
   if (!row) throw new Error('idempotency key vanished')
   if (row.request_hash !== hash) throw commerceErrors.idempotencyKeyReused()
+  if (row.error) throw new AppError(row.error.status, row.error.code, row.error.message, row.error.details)
   if (row.response) return row.response as CheckoutDto
   // The first request committed its order but has not stored its answer yet (or died after
   // commit): finish it the same way; Stripe's idempotency key yields the same PaymentIntent.
-  const order = await findOrder(d.sql, row.order_id)
+  const order = row.order_id ? await findOrder(d.sql, row.order_id) : null
   if (!order) throw commerceErrors.orderNotFound()
   const response = await withPayment(d, order)
   await storeIdempotentResponse(d.sql, userId, key, response)

@@ -1,6 +1,8 @@
 import type { Tx } from '../../platform/db'
+import type { ErrorDetail } from '../../platform/http/errors'
 
-export type IdempotencyRow = { request_hash: string; order_id: string; response: unknown | null }
+export type StoredError = { status: number; code: string; message: string; details?: ErrorDetail[] }
+export type IdempotencyRow = { request_hash: string; order_id: string | null; response: unknown | null; error: StoredError | null }
 
 /** A stable fingerprint of what a request asked for (path + body). */
 export function requestHash(parts: unknown): string {
@@ -25,10 +27,18 @@ export async function claimIdempotencyKey(sql: Tx, userId: string, key: string, 
 
 export async function findIdempotencyKey(sql: Tx, userId: string, key: string): Promise<IdempotencyRow | null> {
   const [row] = await sql<IdempotencyRow[]>`
-    select request_hash, order_id, response from order_idempotency_keys where user_id = ${userId} and key = ${key}`
+    select request_hash, order_id, response, error from order_idempotency_keys where user_id = ${userId} and key = ${key}`
   return row ?? null
 }
 
 export async function storeIdempotentResponse(sql: Tx, userId: string, key: string, response: unknown): Promise<void> {
   await sql`update order_idempotency_keys set response = ${sql.json(response as never)} where user_id = ${userId} and key = ${key} and response is null`
+}
+
+/** Records a refused checkout under its key (a concurrent twin may have recorded it first). */
+export async function recordIdempotentError(sql: Tx, userId: string, key: string, hash: string, error: StoredError): Promise<void> {
+  await sql`
+    insert into order_idempotency_keys (user_id, key, request_hash, order_id, error)
+    values (${userId}, ${key}, ${hash}, null, ${sql.json(error as never)})
+    on conflict (user_id, key) do nothing`
 }
