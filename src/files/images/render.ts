@@ -34,7 +34,7 @@ export async function renderVariants(input: Uint8Array): Promise<Rendered[]> {
     (Object.entries(VARIANT_WIDTHS) as [VariantName, number][]).map(async ([name, w]) => {
       const out = await source()
         .resize({ width: w, withoutEnlargement: true })
-        .webp({ quality: 82, effort: 4 })
+        .webp({ quality: 80, effort: 2 })
         .toBuffer({ resolveWithObject: true })
       return { name, data: out.data, width: out.info.width, height: out.info.height }
     }),
