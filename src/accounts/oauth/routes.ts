@@ -24,8 +24,8 @@ export function oauthRoutes(deps: AccountsDeps) {
     })
     .get('/:provider', async ({ params }) => found(await startOAuth(deps, providerOf(params.provider))), {
       params: ProviderParams,
-      detail: { summary: "302 to the provider's authorization endpoint (state, nonce, PKCE S256)", responses: { 302: { description: 'To the provider' } } },
-      response: { ...errorResponses(404) },
+      detail: { summary: "302 to the provider's authorization endpoint (state, nonce, PKCE S256)" },
+      response: { 302: t.Void({ description: "Location: the provider's authorization URL" }), ...errorResponses(404) },
     })
     .get('/:provider/callback', async ({ params, query, request }) => {
       const outcome = await oauthCallback(deps, providerOf(params.provider), query, clientContext(request))
@@ -34,10 +34,7 @@ export function oauthRoutes(deps: AccountsDeps) {
     }, {
       params: ProviderParams,
       query: t.Object({ code: t.Optional(t.String()), state: t.Optional(t.String()), error: t.Optional(t.String()) }, { additionalProperties: true }),
-      detail: {
-        summary: 'Provider redirect target: tokens (or the MFA challenge), or a 302 to OAUTH_CLIENT_REDIRECT_URL with ?login_code=',
-        responses: { 302: { description: 'To OAUTH_CLIENT_REDIRECT_URL with ?login_code=' } },
-      },
-      response: { 200: LoginResult, ...errorResponses(400, 403, 404, 409) },
+      detail: { summary: 'Provider redirect target: tokens (or the MFA challenge), or a 302 to OAUTH_CLIENT_REDIRECT_URL with ?login_code=' },
+      response: { 200: LoginResult, 302: t.Void({ description: 'Location: OAUTH_CLIENT_REDIRECT_URL?login_code=… (login_code mode)' }), ...errorResponses(400, 403, 404, 409) },
     })
 }
