@@ -59,6 +59,10 @@ describe('admin products', () => {
     expect(del.status).toBe(204)
     expect((await call('GET', `/api/v1/products/${p.id}`)).status).toBe(404)
     expect((await call('DELETE', `/api/v1/admin/products/${crypto.randomUUID()}`, { token: a.token })).status).toBe(404)
+    const archivedList = await call('GET', `/api/v1/admin/products?status=archived&limit=100`, { token: a.token })
+    expect(archivedList.body.items.map((x: { id: string }) => x.id)).toContain(p.id)
+    expect((await call('GET', `/api/v1/admin/products/${p.id}`, { token: a.token })).body.status).toBe('archived')
+    expect((await call('GET', `/api/v1/admin/products?status=archived`)).status).toBe(401)
     const back = await call('PATCH', `/api/v1/admin/products/${p.id}`, { token: a.token, body: { status: 'active' } })
     expect(back.body.status).toBe('active')
   })
@@ -117,6 +121,13 @@ describe('catalog', () => {
     const newest = await call('GET', `/api/v1/products?category=${cat}&limit=1`)
     const newest2 = await call('GET', `/api/v1/products?category=${cat}&limit=2&cursor=${newest.body.next_cursor}`)
     expect(newest2.body.items.map((x: { id: string }) => x.id)).toEqual([mid.id, cheap.id])
+  })
+
+  test('odd search strings never fail', async () => {
+    for (const q of ["'", ':*', '&|!()', 'the', '100%', 'a\\b', '"unclosed', '-', 'é', 'x'.repeat(200), 'café -tea "exact phrase" or']) {
+      const r = await call('GET', `/api/v1/products?search=${encodeURIComponent(q)}`)
+      expect(r.status, q).toBe(200)
+    }
   })
 
   test('bad query values → 422; garbage cursor is harmless', async () => {

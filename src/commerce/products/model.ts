@@ -59,6 +59,8 @@ export const ProductQuery = t.Object({
   cursor: t.Optional(t.String({ maxLength: 500 })),
 })
 export type ProductQueryInput = typeof ProductQuery.static
+export const AdminProductQuery = t.Object({ ...ProductQuery.properties, status: t.Optional(t.Union([t.Literal('active'), t.Literal('archived')])) })
+export type AdminProductQueryInput = typeof AdminProductQuery.static
 
 export const ProductList = t.Object({ items: t.Array(Product), next_cursor: t.Nullable(t.String()) })
 export const ProductDetail = t.Object({ product: Product, related: t.Array(Product) }, { title: 'ProductDetail' })

@@ -2,8 +2,8 @@ import { Elysia, t } from 'elysia'
 import type { Deps } from '../../platform/deps'
 import { authGuard } from '../../platform/http/auth'
 import { errorResponses } from '../../platform/http/errors'
-import { Product, ProductCreate, ProductDetail, ProductList, ProductPatch, ProductQuery } from './model'
-import { createProduct, deleteProduct, getProductDetail, listProducts, patchProduct } from './service'
+import { AdminProductQuery, Product, ProductCreate, ProductDetail, ProductList, ProductPatch, ProductQuery } from './model'
+import { createProduct, deleteProduct, getAdminProduct, getProductDetail, listProducts, patchProduct } from './service'
 
 const IdParam = t.Object({ id: t.String({ format: 'uuid' }) })
 
@@ -26,6 +26,18 @@ export function productRoutes(deps: Deps) {
 export function adminProductRoutes(deps: Deps) {
   return new Elysia({ prefix: '/admin/products', tags: ['commerce'] })
     .use(authGuard(deps))
+    .get('', ({ query }) => listProducts(deps, query), {
+      auth: 'admin',
+      query: AdminProductQuery,
+      detail: { summary: 'Products with the catalog filters, archived ones with status=archived' },
+      response: { 200: ProductList, ...errorResponses(401, 403, 422) },
+    })
+    .get('/:id', ({ params }) => getAdminProduct(deps, params.id), {
+      auth: 'admin',
+      params: IdParam,
+      detail: { summary: 'Any product, archived ones included' },
+      response: { 200: Product, ...errorResponses(401, 403, 404, 422) },
+    })
     .post('', async ({ body, set }) => { set.status = 201; return createProduct(deps, body) }, {
       auth: 'admin',
       body: ProductCreate,

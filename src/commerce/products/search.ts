@@ -30,12 +30,12 @@ const likePattern = (s: string) => `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
  * is only computed for matches: as a filter it forced a scan of every row). Keyset cursors for price/newest; an offset cursor for relevance, whose
  * float score does not round-trip safely.
  */
-export async function searchProducts(sql: Tx, q: ProductQueryInput & { limit: number }): Promise<{ rows: ProductRow[]; next: string | null }> {
+export async function searchProducts(sql: Tx, q: ProductQueryInput & { limit: number; status?: 'active' | 'archived' }): Promise<{ rows: ProductRow[]; next: string | null }> {
   const search = q.search?.trim() || undefined
   const sort = q.sort ?? (search ? 'relevance' : 'newest')
   const cursor = decodeCursor(q.cursor)
   const prefix = search ? prefixQuery(search) : null
-  const conds = [sql`p.status = 'active'`]
+  const conds = [sql`p.status = ${q.status ?? 'active'}`]
   if (search) {
     conds.push(sql`(p.search @@ websearch_to_tsquery('english', ${search})
       ${prefix ? sql`or p.search @@ to_tsquery('english', ${prefix})` : sql``}

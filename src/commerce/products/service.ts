@@ -61,9 +61,16 @@ export async function deleteProduct(d: D, id: string): Promise<void> {
   if (!(await archiveProduct(d.sql, id))) throw commerceErrors.productNotFound()
 }
 
-export async function listProducts(d: D, q: ProductQueryInput) {
+export async function listProducts(d: D, q: ProductQueryInput & { status?: 'active' | 'archived' }) {
   const { rows, next } = await searchProducts(d.sql, { ...q, limit: q.limit ?? 20 })
   return { items: rows.map(toProduct), next_cursor: next }
+}
+
+/** One product for admins, archived ones included. */
+export async function getAdminProduct(d: D, id: string): Promise<ProductDto> {
+  const product = await findProduct(d.sql, id, true)
+  if (!product) throw commerceErrors.productNotFound()
+  return toProduct(product)
 }
 
 export async function getProductDetail(d: D, idOrSlug: string) {
