@@ -220,6 +220,16 @@ export function filesSuite(driver: Driver) {
       expect(peak - before).toBeLessThan(64 * 1024 * 1024)
     })
 
+    test('storage unavailable → 503, and no row is left behind', async () => {
+      const broken = await filesContext(driver, driver === 's3' ? { S3_ENDPOINT: 'http://127.0.0.1:9' } : { STORAGE_DIR: '/proc/lyceum-unwritable' })
+      const u = await newUser()
+      const res = await upload(broken, u.token, 'attachment', 'hello', 'a.txt')
+      expect(res.status).toBe(503)
+      expect(res.body.error.code).toBe('unavailable')
+      const { deps } = await testApp()
+      expect((await deps.sql`select 1 from files where owner_id = ${u.id}`).length).toBe(0)
+    })
+
     test('an admin may delete any file', async () => {
       const res = await upload(ctx, owner.token, 'attachment', 'to be removed', 'r.txt')
       const admin = await newUser({ role: 'admin' })

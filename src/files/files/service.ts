@@ -47,7 +47,10 @@ export async function uploadFile(deps: Pick<Deps, 'sql' | 'storage' | 'queues' |
 
   const id = crypto.randomUUID()
   const key = storageKeyFor(id, type.ext)
-  await deps.storage.put(key, data, type.contentType)
+  await deps.storage.put(key, data, type.contentType).catch((err) => {
+    deps.log.warn('storage put failed', { key, error: String((err as Error).message) })
+    throw httpErrors.unavailable('File storage is unavailable, try again')
+  })
   const row = await insertFile(deps.sql, {
     id, owner_id: ownerId, purpose, storage_key: key, content_type: type.contentType, size: data.byteLength,
     checksum_sha256: new Bun.CryptoHasher('sha256').update(data).digest('hex'),

@@ -16,7 +16,9 @@ export async function readBoundedBody(body: ReadableStream<Uint8Array> | null, m
   let total = 0
   try {
     for (;;) {
-      const { done, value } = await reader.read()
+      const { done, value } = await reader.read().catch(() => {
+        throw fileErrors.badMultipart('The request body could not be read (connection closed early?)')
+      })
       if (done) break
       total += value.byteLength
       if (total > maxBytes) {
