@@ -12,6 +12,7 @@ import { courses } from './courses'
 import { accounts } from './accounts'
 import { commerce } from './commerce'
 import { files } from './files'
+import { assertUsableFile } from './files/public'
 import { gamification } from './gamification'
 import { ai } from './ai'
 import pkg from '../package.json'
@@ -50,6 +51,6 @@ export function createApp(deps: Deps) {
     .use(openapiPlugin({ version: pkg.version, tags: API_TAGS }))
     .use(healthRoutes({ sql: deps.sql, redis: deps.redis, metrics: deps.metrics, metricsToken: config.METRICS_TOKEN }))
     .use(wsRoutes({ ...tokenDepsOf(deps), hub: deps.hub }))
-    .group('/api/v1', (api) => api.use(accounts(deps)).use(admin(deps)).use(courses(deps)).use(commerce(deps)).use(files(deps)).use(gamification(deps)).use(ai(deps)))
+    .group('/api/v1', (api) => api.use(accounts(deps, { checkAvatar: (userId, fileId) => assertUsableFile(deps.sql, { fileId, ownerId: userId, purpose: 'avatar' }) })).use(admin(deps)).use(courses(deps)).use(commerce(deps)).use(files(deps)).use(gamification(deps)).use(ai(deps)))
 }
 export type App = ReturnType<typeof createApp>
