@@ -172,6 +172,20 @@ describe('presence', () => {
     sa.close()
     ss.close()
   })
+
+  test('users who start sharing a conversation learn who of them is online at once', async () => {
+    const [a, b, c] = await users(3)
+    const [sa, sb, sc] = await Promise.all([open(a!), open(b!), open(c!)])
+    const group = await newConversation(a!, [b!], 'group', 'G')
+    expect((await sa.next('presence', (d) => d.user_id === b!.id)).data.status).toBe('online')
+    expect((await sb.next('presence', (d) => d.user_id === a!.id)).data.status).toBe('online')
+    expect((await call('POST', `/api/v1/conversations/${group.id}/participants`, { token: a!.token, body: { user_id: c!.id } })).status).toBe(200)
+    await sa.next('presence', (d) => d.user_id === c!.id)
+    await sb.next('presence', (d) => d.user_id === c!.id)
+    const seen = [(await sc.next('presence')).data.user_id, (await sc.next('presence')).data.user_id]
+    expect(seen.sort()).toEqual([a!.id, b!.id].sort())
+    for (const s of [sa, sb, sc]) s.close()
+  })
 })
 
 describe('resume', () => {

@@ -4,10 +4,12 @@ import { findActiveUserIds, findPublicUsers } from '../../accounts/public'
 import { messagingErrors as E } from '../errors'
 import { toMessage } from '../messages/queries'
 import { decodeCursor, encodeCursor } from '../cursor'
+import { shareOnline } from '../realtime/presence'
 import { MAX_GROUP_OTHERS, type Conversation } from './model'
 import * as q from './queries'
 
 type D = Pick<Deps, 'sql'>
+type RD = Pick<Deps, 'sql' | 'redis' | 'keys' | 'hub'>
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 type Caller = { userId: string; role: string }
 
@@ -57,7 +59,7 @@ async function assertKnownUsers(deps: D, ids: string[]) {
 }
 
 /** Creates a conversation; a direct one that exists already comes back as it is (`created: false`). */
-export async function createConversation(deps: D, caller: Caller, body: { type: 'direct' | 'group'; participant_ids: string[]; name?: string | null }) {
+export async function createConversation(deps: RD, caller: Caller, body: { type: 'direct' | 'group'; participant_ids: string[]; name?: string | null }) {
   if (body.name?.includes('\u0000')) throw E.invalid('name', 'The name must not contain NUL characters')
   const others = [...new Set(body.participant_ids)].filter((id) => id !== caller.userId)
   if (body.type === 'direct' && (others.length !== 1 || body.participant_ids.length !== 1)) {
@@ -65,13 +67,19 @@ export async function createConversation(deps: D, caller: Caller, body: { type: 
   }
   if (others.length > MAX_GROUP_OTHERS) throw E.invalid('participant_ids', `At most ${MAX_GROUP_OTHERS} other users`)
   await assertKnownUsers(deps, others)
-  if (body.type === 'direct') return createDirect(deps, caller.userId, others[0]!)
+  const members = [caller.userId, ...others]
+  const result = body.type === 'direct' ? await createDirect(deps, caller.userId, others[0]!) : await createGroup(deps, caller.userId, members, body.name)
+  if (result.created) await shareOnline(deps, members, members).catch(() => {})
+  return result
+}
+
+async function createGroup(deps: D, ownerId: string, members: string[], name?: string | null) {
   const id = await deps.sql.begin(async (tx) => {
-    const id = await q.insertConversation(tx, { type: 'group', name: body.name?.trim() || null, ownerId: caller.userId, directKey: null })
-    await q.addParticipants(tx, id, [caller.userId, ...others])
+    const id = await q.insertConversation(tx, { type: 'group', name: name?.trim() || null, ownerId, directKey: null })
+    await q.addParticipants(tx, id, members)
     return id
   })
-  return { created: true, conversation: await getConversation(deps, caller.userId, id) }
+  return { created: true, conversation: await getConversation(deps, ownerId, id) }
 }
 
 /** Deduplicated by the unique direct key: a racing second request finds the first one's row. */
@@ -95,18 +103,21 @@ async function createDirect(deps: D, userId: string, otherId: string) {
 }
 
 /** Owner (or an admin taking part) adds a user to a group. */
-export async function addParticipant(deps: D, caller: Caller, id: string, userId: string) {
-  await deps.sql.begin(async (tx) => {
+export async function addParticipant(deps: RD, caller: Caller, id: string, userId: string) {
+  const added = await deps.sql.begin(async (tx) => {
     const conv = await q.lockConversationForParticipant(tx, id, caller.userId)
     if (!conv) throw E.conversationNotFound()
     if (conv.type !== 'group') throw E.notAGroup()
     if (conv.owner_id !== caller.userId && caller.role !== 'admin') throw E.notOwner()
     if ((await findActiveUserIds(tx, [userId])).size === 0) throw E.unknownUser()
-    if (await q.isParticipant(tx, id, userId)) return
+    if (await q.isParticipant(tx, id, userId)) return false
     if ((await q.countParticipants(tx, id)) > MAX_GROUP_OTHERS) throw E.groupFull(MAX_GROUP_OTHERS + 1)
     await q.addParticipants(tx, id, [userId])
+    return true
   })
-  return getConversation(deps, caller.userId, id)
+  const conversation = await getConversation(deps, caller.userId, id)
+  if (added) await shareOnline(deps, conversation.participants.map((p) => p.id), [userId]).catch(() => {})
+  return conversation
 }
 
 /** The owner removes anyone; anyone removes themself (leaving). An owner who leaves hands the group on. */

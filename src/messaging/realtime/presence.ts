@@ -52,6 +52,26 @@ return gone`
 
 type PresenceDeps = Pick<Deps, 'redis' | 'keys' | 'sql' | 'hub' | 'log'>
 
+/** Which of `userIds` are online now, on any replica. */
+export async function onlineAmong(deps: Pick<Deps, 'redis' | 'keys'>, userIds: string[]): Promise<string[]> {
+  if (userIds.length === 0) return []
+  const scores = await deps.redis.zmScore(`${deps.keys('presence')}:online`, userIds)
+  const now = Date.now()
+  return userIds.filter((_, i) => (scores[i] ?? 0) > now)
+}
+
+/**
+ * When users start sharing a conversation (`newcomers` joined `members`), tells each side who
+ * of the other is online, so presence does not wait for the next `hello`.
+ */
+export async function shareOnline(deps: Pick<Deps, 'redis' | 'keys' | 'hub'>, members: string[], newcomers: string[]) {
+  const fresh = new Set(newcomers)
+  for (const userId of await onlineAmong(deps, members)) {
+    const audience = (fresh.has(userId) ? members : newcomers).filter((id) => id !== userId)
+    await deps.hub.publish(audience, 'presence', { user_id: userId, status: 'online' })
+  }
+}
+
 export function createPresence(deps: PresenceDeps, opts = PRESENCE) {
   const replica = crypto.randomUUID()
   const prefix = deps.keys('presence')
@@ -65,19 +85,11 @@ export function createPresence(deps: PresenceDeps, opts = PRESENCE) {
     await deps.hub.publish(audience, 'presence', { user_id: userId, status })
   }
 
-  /** Which of `userIds` are online now, on any replica. */
-  async function onlineAmong(userIds: string[]): Promise<string[]> {
-    if (userIds.length === 0) return []
-    const scores = await deps.redis.zmScore(`${prefix}:online`, userIds)
-    const now = Date.now()
-    return userIds.filter((_, i) => (scores[i] ?? 0) > now)
-  }
-
   /** The connect hook: marks the user online (announcing it on their first socket anywhere) and lists online contacts. */
   async function connected(conn: Conn) {
     const contacts = await findContactIds(deps.sql, conn.userId)
     if ((await touch([conn.userId])) > 0) await announce(conn.userId, 'online', contacts)
-    return { online_user_ids: await onlineAmong(contacts) }
+    return { online_user_ids: await onlineAmong(deps, contacts) }
   }
 
   /** The disconnect hook: on the user's last socket of this replica, drops the entry; offline when none is left anywhere. */
@@ -118,5 +130,5 @@ export function createPresence(deps: PresenceDeps, opts = PRESENCE) {
     every(opts.sweepMs, sweep)
   }
 
-  return { connected, disconnected, onlineAmong, start, replica }
+  return { connected, disconnected, start, replica }
 }
