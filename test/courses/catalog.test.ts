@@ -178,3 +178,33 @@ describe('catalog cache across replicas', () => {
     expect(seen.body.items.map((c: any) => c.id)).toEqual([course.id])
   })
 })
+
+describe('hostile input never gives a 500', () => {
+  test('NUL characters, bad cursors, odd ids and numbers', async () => {
+    const { instructor, course, lessons } = await makeCourse({ lessons: 1, publish: true })
+    const nul = 'bad\u0000text'
+    const cursor = Buffer.from(JSON.stringify(['not a date', 'x'])).toString('base64url')
+    const cases: [string, string, unknown?][] = [
+      ['POST', '/api/v1/courses', { title: nul }],
+      ['POST', '/api/v1/courses', { title: 'ok', tags: [nul] }],
+      ['PATCH', `/api/v1/courses/${course.id}`, { description: nul }],
+      ['POST', `/api/v1/courses/${course.id}/lessons`, { title: 'ok', content: nul }],
+      ['POST', `/api/v1/courses/${course.id}/lessons`, { title: 'ok', content: 'x', video_url: 'javascript:alert(1)' }],
+      ['PUT', `/api/v1/lessons/${lessons[0].id}/quiz`, { title: 't', pass_percentage: 50, questions: [{ type: 'essay', prompt: nul }] }],
+      ['GET', `/api/v1/courses?search=${encodeURIComponent(nul)}`],
+      ['GET', `/api/v1/courses?cursor=${cursor}`],
+      ['GET', `/api/v1/me/enrollments?cursor=${cursor}`],
+      ['GET', `/api/v1/courses/${encodeURIComponent(nul)}`],
+      ['GET', `/api/v1/courses/${encodeURIComponent('ünïcode slug')}`],
+      ['GET', `/api/v1/certificates/verify/${encodeURIComponent(nul)}`],
+      ['POST', `/api/v1/courses/${course.id}/lessons/reorder`, { lesson_ids: 'nope' }],
+      ['PUT', `/api/v1/lessons/${lessons[0].id}/progress`, { progress_percent: 'lots' }],
+    ]
+    for (const [method, path, body] of cases) {
+      const r = await call(method, path, { token: instructor.token, body })
+      expect({ path, status: r.status, code: r.body?.error?.code }).toMatchObject({ path, status: expect.any(Number) })
+      expect(r.status).toBeGreaterThanOrEqual(400)
+      expect(r.status).toBeLessThan(500)
+    }
+  })
+})

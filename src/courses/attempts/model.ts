@@ -1,4 +1,5 @@
 import { t } from 'elysia'
+import { Text } from '../shared/schemas'
 import { GradingPolicy, QuestionType } from '../quizzes/model'
 
 const DateTime = t.String({ format: 'date-time' })
@@ -7,7 +8,7 @@ export const AttemptStatus = t.Union([t.Literal('in_progress'), t.Literal('submi
 export const Answer = t.Object({
   question_id: t.String({ format: 'uuid' }),
   option_id: t.Optional(t.String({ format: 'uuid' })),
-  text: t.Optional(t.String({ maxLength: 20000, description: 'true/false: "true" or "false"; short answer and essay: the text' })),
+  text: t.Optional(Text({ maxLength: 20000, description: 'true/false: "true" or "false"; short answer and essay: the text' })),
 }, { title: 'Answer' })
 export const Answers = t.Object({ answers: t.Array(Answer, { maxItems: 500 }) })
 

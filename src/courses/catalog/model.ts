@@ -1,4 +1,5 @@
 import { t } from 'elysia'
+import { Text } from '../shared/schemas'
 
 const PublicUser = t.Object({ id: t.String({ format: 'uuid' }), display_name: t.String(), avatar_url: t.Nullable(t.String()) }, { title: 'PublicUser' })
 export const Level = t.Union([t.Literal('beginner'), t.Literal('intermediate'), t.Literal('advanced')])
@@ -6,7 +7,7 @@ export const CourseStatus = t.Union([t.Literal('draft'), t.Literal('published'),
 const DateTime = t.String({ format: 'date-time' })
 const Slug = t.String({ pattern: '^[a-z0-9]+(?:-[a-z0-9]+)*$', minLength: 1, maxLength: 100, description: 'lower-case letters, digits and single hyphens' })
 const Currency = t.String({ pattern: '^[A-Za-z]{3}$', description: 'ISO-4217; stored and returned in lower case' })
-const Tags = t.Array(t.String({ minLength: 1, maxLength: 40 }), { maxItems: 20 })
+const Tags = t.Array(Text({ minLength: 1, maxLength: 40 }), { maxItems: 20 })
 
 export const LessonSummary = t.Object({
   id: t.String({ format: 'uuid' }),
@@ -43,10 +44,10 @@ export type CourseDetail = typeof CourseDetail.static
 export const CourseList = t.Object({ items: t.Array(Course), next_cursor: t.Nullable(t.String()) }, { title: 'CourseList' })
 
 export const CreateCourse = t.Object({
-  title: t.String({ minLength: 1, maxLength: 200 }),
+  title: Text({ minLength: 1, maxLength: 200 }),
   slug: t.Optional(Slug),
-  summary: t.Optional(t.String({ maxLength: 1000 })),
-  description: t.Optional(t.String({ maxLength: 50000 })),
+  summary: t.Optional(Text({ maxLength: 1000 })),
+  description: t.Optional(Text({ maxLength: 50000 })),
   price_cents: t.Optional(t.Integer({ minimum: 0, maximum: 100_000_000 })),
   currency: t.Optional(Currency),
   level: t.Optional(Level),
@@ -56,10 +57,10 @@ export const CreateCourse = t.Object({
 export type CreateCourse = typeof CreateCourse.static
 
 export const UpdateCourse = t.Object({
-  title: t.Optional(t.String({ minLength: 1, maxLength: 200 })),
+  title: t.Optional(Text({ minLength: 1, maxLength: 200 })),
   slug: t.Optional(Slug),
-  summary: t.Optional(t.Nullable(t.String({ maxLength: 1000 }))),
-  description: t.Optional(t.Nullable(t.String({ maxLength: 50000 }))),
+  summary: t.Optional(t.Nullable(Text({ maxLength: 1000 }))),
+  description: t.Optional(t.Nullable(Text({ maxLength: 50000 }))),
   price_cents: t.Optional(t.Integer({ minimum: 0, maximum: 100_000_000 })),
   currency: t.Optional(Currency),
   level: t.Optional(t.Nullable(Level)),
@@ -69,8 +70,8 @@ export const UpdateCourse = t.Object({
 export type UpdateCourse = typeof UpdateCourse.static
 
 export const CatalogQuery = t.Object({
-  search: t.Optional(t.String({ maxLength: 200 })),
-  tag: t.Optional(t.String({ maxLength: 40 })),
+  search: t.Optional(Text({ maxLength: 200 })),
+  tag: t.Optional(Text({ maxLength: 40 })),
   level: t.Optional(Level),
   instructor_id: t.Optional(t.String({ format: 'uuid' })),
   free: t.Optional(t.Boolean({ description: 'true: only free courses; false: only paid ones' })),

@@ -78,7 +78,8 @@ export async function listCatalog(deps: D, query: CatalogQuery): Promise<string>
 
 /** A course by id or slug with its lessons; non-published ones only for owner, admin or enrolled learners. */
 export async function getCourse(deps: D, idOrSlug: string, viewer: AuthContext | null): Promise<CourseDetail> {
-  const row = UUID_RE.test(idOrSlug) ? await q.findCourseById(deps.sql, idOrSlug) : await q.findCourseBySlug(deps.sql, idOrSlug.toLowerCase())
+  const row = UUID_RE.test(idOrSlug) ? await q.findCourseById(deps.sql, idOrSlug)
+    : /^[a-z0-9-]+$/i.test(idOrSlug) ? await q.findCourseBySlug(deps.sql, idOrSlug.toLowerCase()) : null
   if (!row) throw httpErrors.notFound('Course not found')
   if (row.status !== 'published' && !canManage(row, viewer) && !(viewer && (await hasLiveEnrollment(deps.sql, viewer.userId, row.id)))) {
     throw httpErrors.notFound('Course not found')

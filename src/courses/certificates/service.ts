@@ -90,7 +90,7 @@ export async function certificatePdf(deps: D, id: string, auth: AuthContext): Pr
 }
 
 export async function verifyCertificate(deps: D, number: string) {
-  const row = await q.findCertificateByNumber(deps.sql, number.toUpperCase())
+  const row = /^CERT-\d{8}-[A-Z0-9]{6}$/i.test(number) ? await q.findCertificateByNumber(deps.sql, number.toUpperCase()) : null
   if (!row) throw httpErrors.notFound('Unknown certificate number')
   return {
     valid: row.revoked_at === null, number: row.number, learner_name: row.learner_name, course_title: row.course_title,

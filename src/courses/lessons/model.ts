@@ -1,8 +1,9 @@
 import { t } from 'elysia'
+import { Text } from '../shared/schemas'
 import { Quiz } from '../quizzes/model'
 
 const DateTime = t.String({ format: 'date-time' })
-const VideoUrl = t.String({ format: 'uri', maxLength: 2000, pattern: '^https?://' })
+const VideoUrl = t.String({ format: 'uri', maxLength: 2000, pattern: '^https?://[^\\u0000\\s]*$' })
 
 export const Lesson = t.Object({
   id: t.String({ format: 'uuid' }),
@@ -22,8 +23,8 @@ export const LessonDetail = t.Composite([Lesson, t.Object({ quiz: t.Nullable(Qui
 export type LessonDetail = typeof LessonDetail.static
 
 export const CreateLesson = t.Object({
-  title: t.String({ minLength: 1, maxLength: 200 }),
-  content: t.String({ maxLength: 200_000, description: 'Markdown' }),
+  title: Text({ minLength: 1, maxLength: 200 }),
+  content: Text({ maxLength: 200_000, description: 'Markdown' }),
   position: t.Optional(t.Integer({ minimum: 1, description: 'Inserted here (others shift down); default: last' })),
   duration_minutes: t.Optional(t.Integer({ minimum: 0, maximum: 10_000 })),
   video_url: t.Optional(VideoUrl),
@@ -32,8 +33,8 @@ export const CreateLesson = t.Object({
 export type CreateLesson = typeof CreateLesson.static
 
 export const UpdateLesson = t.Object({
-  title: t.Optional(t.String({ minLength: 1, maxLength: 200 })),
-  content: t.Optional(t.String({ maxLength: 200_000 })),
+  title: t.Optional(Text({ minLength: 1, maxLength: 200 })),
+  content: t.Optional(Text({ maxLength: 200_000 })),
   position: t.Optional(t.Integer({ minimum: 1 })),
   duration_minutes: t.Optional(t.Nullable(t.Integer({ minimum: 0, maximum: 10_000 }))),
   video_url: t.Optional(t.Nullable(VideoUrl)),

@@ -1,19 +1,20 @@
 import { t } from 'elysia'
+import { Text } from '../shared/schemas'
 
 export const QuestionType = t.Union([t.Literal('multiple_choice'), t.Literal('true_false'), t.Literal('short_answer'), t.Literal('essay')])
 export const GradingPolicy = t.Union([t.Literal('highest'), t.Literal('last')])
 
 export const QuestionInput = t.Object({
   type: QuestionType,
-  prompt: t.String({ minLength: 1, maxLength: 5000 }),
+  prompt: Text({ minLength: 1, maxLength: 5000 }),
   points: t.Optional(t.Integer({ minimum: 0, maximum: 1000, default: 1 })),
-  options: t.Optional(t.Array(t.Object({ text: t.String({ minLength: 1, maxLength: 1000 }), is_correct: t.Optional(t.Boolean()) }), { maxItems: 20 })),
-  answer: t.Optional(t.String({ maxLength: 1000, description: 'true_false: "true"/"false"; short_answer: the expected text' })),
+  options: t.Optional(t.Array(t.Object({ text: Text({ minLength: 1, maxLength: 1000 }), is_correct: t.Optional(t.Boolean()) }), { maxItems: 20 })),
+  answer: t.Optional(Text({ maxLength: 1000, description: 'true_false: "true"/"false"; short_answer: the expected text' })),
 })
 export type QuestionInput = typeof QuestionInput.static
 
 export const PutQuiz = t.Object({
-  title: t.String({ minLength: 1, maxLength: 200 }),
+  title: Text({ minLength: 1, maxLength: 200 }),
   pass_percentage: t.Integer({ minimum: 0, maximum: 100 }),
   time_limit_seconds: t.Optional(t.Nullable(t.Integer({ minimum: 1, maximum: 86400 }))),
   max_attempts: t.Optional(t.Nullable(t.Integer({ minimum: 1, maximum: 1000 }))),

@@ -9,7 +9,8 @@ export function decodeCursor(cursor: string | undefined, n: number): string[] | 
   if (!cursor) return null
   try {
     const parts = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
-    if (Array.isArray(parts) && parts.length === n && parts.every((p) => typeof p === 'string')) return parts
+    // Every cursor here is [ISO timestamp, uuid]: anything else would fail in SQL casts.
+    if (Array.isArray(parts) && parts.length === n && parts.every((p) => typeof p === 'string') && !Number.isNaN(Date.parse(parts[0])) && UUID_RE.test(parts[n - 1])) return parts
   } catch {}
   throw httpErrors.validation([{ field: 'cursor', message: 'Invalid cursor' }])
 }
