@@ -102,6 +102,23 @@ describe('POST /auth/logout and /auth/logout-all', () => {
     const closed = await sock.closed()
     expect(closed.code).toBe(4401)
   })
+
+  test('revoking a session or suspending the user closes their sockets with 4401', async () => {
+    const api = await listenApp()
+    const { email, tokens } = await register()
+    const second = await login(email, PASSWORD)
+    const [a, b] = await Promise.all([tokens, second.body.tokens].map((t) => connectWs(`${api.ws}/api/v1/ws?token=${t.access_token}`)))
+    await Promise.all([a!.next('hello'), b!.next('hello')])
+    const sessions = await call('GET', '/api/v1/me/sessions', { token: tokens.access_token })
+    const other = sessions.body.items.find((s: { current: boolean }) => !s.current)
+    await call('DELETE', `/api/v1/me/sessions/${other.id}`, { token: tokens.access_token })
+    expect((await b!.closed()).code).toBe(4401)
+    const { newUser } = await import('../helpers/factories')
+    const admin = await newUser({ role: 'admin' })
+    const me0 = await call('GET', '/api/v1/me', { token: tokens.access_token })
+    await call('PATCH', `/api/v1/admin/users/${me0.body.id}`, { token: admin.token, body: { status: 'suspended' } })
+    expect((await a!.closed()).code).toBe(4401)
+  })
 })
 
 describe('access token integrity', () => {

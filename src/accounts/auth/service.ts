@@ -1,6 +1,7 @@
 import { isUniqueViolation } from '../../platform/db'
 import { enforceRateLimits, resetRateLimit } from '../../platform/http/rate-limit'
 import { writeEvent } from '../../platform/outbox'
+import { nowDate } from '../clock'
 import { consumeEmailToken, createEmailToken } from '../email-tokens'
 import { accountErrors } from '../errors'
 import { limits } from '../limits'
@@ -60,7 +61,7 @@ export async function verifyEmail(deps: AccountsDeps, token: string) {
     const current = await findUserById(tx, userId)
     if (!current) throw accountErrors.invalidToken()
     return updateUser(tx, userId, {
-      email_verified_at: current.email_verified_at ?? new Date(),
+      email_verified_at: current.email_verified_at ?? nowDate(),
       role: isAdminEmail(deps.config.adminEmails, current.email) ? 'admin' : undefined,
     })
   })

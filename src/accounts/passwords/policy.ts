@@ -17,14 +17,15 @@ export function assertPasswordAllowed(password: string, field = 'password') {
 export const hashPassword = (password: string) => Bun.password.hash(password, { algorithm: 'argon2id', memoryCost: 19456, timeCost: 2 })
 
 // Verified against for unknown emails and password-less accounts so that those answers take
-// as long as a real wrong-password check.
+// as long as a real wrong-password check. Computed at start-up so even the first one is not slower.
 let dummy: Promise<string> | undefined
+const dummyHash = () => (dummy ??= hashPassword(`dummy-${crypto.randomUUID()}`))
+void dummyHash()
 
 /** Checks `password` against `hash`; without a hash, spends the same time and fails. */
 export async function verifyPassword(password: string, hash: string | null | undefined): Promise<boolean> {
   if (!hash) {
-    dummy ??= hashPassword(`dummy-${crypto.randomUUID()}`)
-    await Bun.password.verify(password, await dummy).catch(() => false)
+    await Bun.password.verify(password, await dummyHash()).catch(() => false)
     return false
   }
   return Bun.password.verify(password, hash).catch(() => false)
