@@ -5,6 +5,41 @@ import { dirname, join } from 'node:path'
 const ASSETS_DIR = dirname(Bun.resolveSync('swagger-ui-dist/package.json', import.meta.dir))
 const ASSETS = new Set(['swagger-ui-bundle.js', 'swagger-ui.css', 'swagger-ui-standalone-preset.js', 'favicon-32x32.png', 'favicon-16x16.png'])
 
+const ERROR_SCHEMA: Record<string, unknown> = {
+  type: 'object',
+  required: ['error'],
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message'],
+      properties: {
+        code: { type: 'string', description: 'Stable machine-readable code, e.g. email_taken' },
+        message: { type: 'string' },
+        details: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, code: { type: 'string' }, message: { type: 'string' } } } },
+      },
+    },
+  },
+}
+
+const WS_OPERATION: Record<string, unknown> = {
+  tags: ['realtime'],
+  summary: 'Open the real-time WebSocket (JSON frames {type, data}; see the README)',
+  description:
+    'Authenticate with `Authorization: Bearer <access_token>`, or from browsers with `?ticket=` (single use, 30 s, from POST /api/v1/ws/ticket) or `?token=`. ' +
+    'The server sends `hello {user_id, connection_id, online_user_ids}` first. Client frames: ping, ack, read, typing, typing_stop, resume. ' +
+    'Server frames: pong, message, message_updated, delivery_ack, read_receipt, typing, typing_stop, presence, resumed, notification, error. ' +
+    'Sockets of a revoked session are closed with code 4401; on shutdown with 1001.',
+  security: [{ bearerAuth: [] }],
+  parameters: [
+    { name: 'ticket', in: 'query', required: false, schema: { type: 'string' }, description: 'Single-use ticket from POST /api/v1/ws/ticket' },
+    { name: 'token', in: 'query', required: false, schema: { type: 'string' }, description: 'An access token (prefer a ticket in browsers)' },
+  ],
+  responses: {
+    '101': { description: 'Switching Protocols: the socket is open' },
+    '401': { description: 'Missing, invalid, expired or revoked credentials (before the upgrade)', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+  },
+}
+
 /**
  * The OpenAPI document at /swagger/json and Swagger UI at /swagger, whose script and CSS
  * come from the installed swagger-ui-dist through our own route (works offline, no CDN).
@@ -42,7 +77,11 @@ export function openapiPlugin(opts: { version: string; tags: { name: string; des
             description: 'Real-time learning platform: accounts, courses, commerce, messaging, AI mentor. Errors always use `{error: {code, message, details?}}`.',
           },
           tags: opts.tags,
-          components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+          components: {
+            securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+            schemas: { Error: ERROR_SCHEMA },
+          },
+          paths: { '/api/v1/ws': { get: WS_OPERATION } } as never,
         },
       }),
     )

@@ -41,7 +41,8 @@ export function wsRoutes(deps: WsDeps) {
     // Applies to the socket below only (hooks cover routes registered after them).
     .resolve(async ({ headers, query }) => ({ wsAuth: await authenticateUpgrade(deps, headers, query) }))
     .ws('/', {
-      detail: { summary: 'The real-time socket (see the README for frames)' },
+      // OpenAPI has no WebSocket method: the upgrade is documented as GET in openapi.ts.
+      detail: { hide: true },
       async open(ws) {
         const auth = ws.data.wsAuth
         const conn = connFromSocket(ws.raw as never, crypto.randomUUID(), auth)
