@@ -6,7 +6,7 @@ import { enrolledStudent, makeCourse, quizBody } from './fixtures'
 
 const events = async (enrollmentOrUser: string) => {
   const { deps } = await testApp()
-  return deps.sql<{ type: string; payload: any }[]>`select type, payload from outbox where payload->>'user_id' = ${enrollmentOrUser} order by id`
+  return deps.sql<{ type: string; payload: any }[]>`select type, payload from outbox where payload->>'user_id' = ${enrollmentOrUser} and split_part(type, '.', 1) in ('course', 'lesson', 'quiz') order by id` // other domains' reactions may add their own events
 }
 
 describe('lessons', () => {
@@ -165,7 +165,7 @@ describe('progress', () => {
     const calls = Array.from({ length: 20 }, (_, i) =>
       call('PUT', `/api/v1/lessons/${lessons[i % 4].id}/progress`, { token: student.token, body: { progress_percent: i < 8 ? 100 : (i * 7) % 100 } }))
     const results = await Promise.all(calls)
-    expect(results.every((r) => r.status === 200)).toBe(true)
+    expect(results.filter((r) => r.status !== 200).map((r) => r.text)).toEqual([])
     const e = await call('GET', `/api/v1/enrollments/${enrollment.id}`, { token: student.token })
     expect(e.body).toMatchObject({ status: 'completed', completed_lessons_count: 4, total_lessons: 4, progress_percentage: 100 })
     expect(e.body.lessons.every((l: any) => l.status === 'completed' && l.progress_percent === 100)).toBe(true)
