@@ -62,9 +62,9 @@ const cpuMs = (pid: number) => {
 const pct = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? NaN
 
 /** N users with sessions and tokens, paired into direct conversations. */
-async function seed(n: number) {
+async function seed(n: number, tag = String(n)) {
   const users = await sql<{ id: string }[]>`
-    insert into users (email, display_name) select 'bench-' || ${n} || '-' || g || '@bench.test', 'Bench ' || g from generate_series(1, ${n}) g returning id`
+    insert into users (email, display_name) select 'bench-' || ${tag} || '-' || g || '@bench.test', 'Bench ' || g from generate_series(1, ${n}) g returning id`
   const sessions = await sql<{ id: string; user_id: string }[]>`
     insert into sessions (user_id, expires_at) select u, now() + interval '1 day' from unnest(${users.map((u) => u.id)}::uuid[]) u returning id, user_id`
   const tokens = await Promise.all(sessions.map(async (s) => [s.user_id, (await signAccessToken({ secret: config.JWT_SECRET, accessTtl: config.ACCESS_TOKEN_TTL }, { userId: s.user_id, role: 'student', sid: s.id })).token] as const))
@@ -100,8 +100,24 @@ async function connectAll(ids: string[], tokenOf: Map<string, string>, replicas:
   return sockets
 }
 
+/** Warms both replicas (JIT, pools, first queries) so memory is measured from a steady baseline. */
+async function warmUp(replicas: Replica[]) {
+  const { ids, tokenOf, conversations } = await seed(40, `warm-${Date.now()}`)
+  const sockets = await connectAll(ids, tokenOf, replicas, () => {})
+  for (const [i, c] of conversations.entries()) {
+    await fetch(`${replicas[i % 2]!.http}/api/v1/conversations/${c.id}/messages`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokenOf.get(c.a)}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ body: 'warm-up' }),
+    })
+  }
+  for (const s of sockets) s.ws.close()
+  await Bun.sleep(1500)
+}
+
 async function benchSize(n: number, replicas: Replica[]) {
   const { ids, tokenOf, conversations } = await seed(n)
+  await warmUp(replicas)
   const replicaOf = new Map(ids.map((id, i) => [id, replicas[i % 2]!]))
   const sentAt = new Map<string, number>()
   const latencies: number[] = []
@@ -185,7 +201,6 @@ try {
   for (const n of SIZES) {
     // Fresh replicas per size, so memory per connection is measured from a comparable baseline.
     replicas = [await startReplica(), await startReplica()]
-    await Bun.sleep(1000)
     const r = await benchSize(n, replicas)
     rows.push(r)
     console.error(`N=${n} done`, r)

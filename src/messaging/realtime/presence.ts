@@ -122,7 +122,7 @@ export function createPresence(deps: PresenceDeps, opts = PRESENCE) {
         if (!deps.redis.isOpen) return clearInterval(timer)
         if (busy) return
         busy = true
-        task().catch((err) => deps.log.warn('presence task failed', { error: String(err) })).finally(() => (busy = false))
+        task().catch((err) => deps.redis.isOpen && deps.log.warn('presence task failed', { error: String(err) })).finally(() => (busy = false))
       }, ms)
       timer.unref?.()
     }
