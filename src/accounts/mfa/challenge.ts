@@ -55,9 +55,10 @@ export async function completeLogin(deps: AccountsDeps, user: UserRow, ctx: Clie
 
 /** Completes a challenge with an emailed, TOTP or recovery code; the 5th wrong code kills it. */
 export async function verifyChallenge(deps: AccountsDeps, token: string, code: string, ctx: ClientContext) {
+  await enforceRateLimits(deps, [[limits.mfaIp, ctx.ip]])
   const payload = await verifyTypedToken(deps.config.JWT_SECRET, token, 'mfa_challenge', 'challenge_expired', 'challenge_expired')
   const cid = typeof payload.cid === 'string' ? payload.cid : ''
-  await enforceRateLimits(deps, [[limits.mfaIp, ctx.ip], [limits.mfaAccount, payload.sub]])
+  await enforceRateLimits(deps, [[limits.mfaAccount, payload.sub]])
   const key = challengeKey(deps, cid)
   const rec = await deps.redis.hGetAll(key)
   if (!rec.user_id || rec.user_id !== payload.sub || Number(rec.expires_at) <= now()) throw accountErrors.challengeExpired()
