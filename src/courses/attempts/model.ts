@@ -1,5 +1,5 @@
 import { t } from 'elysia'
-import { Text } from '../shared/schemas'
+import { Text } from '../shared/model'
 import { GradingPolicy, QuestionType } from '../quizzes/model'
 
 const DateTime = t.String({ format: 'date-time' })

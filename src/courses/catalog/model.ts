@@ -1,5 +1,5 @@
 import { t } from 'elysia'
-import { Text } from '../shared/schemas'
+import { Text } from '../shared/model'
 
 const PublicUser = t.Object({ id: t.String({ format: 'uuid' }), display_name: t.String(), avatar_url: t.Nullable(t.String()) }, { title: 'PublicUser' })
 export const Level = t.Union([t.Literal('beginner'), t.Literal('intermediate'), t.Literal('advanced')])

@@ -1,5 +1,5 @@
 import { t } from 'elysia'
-import { Text } from '../shared/schemas'
+import { Text } from '../shared/model'
 
 export const QuestionType = t.Union([t.Literal('multiple_choice'), t.Literal('true_false'), t.Literal('short_answer'), t.Literal('essay')])
 export const GradingPolicy = t.Union([t.Literal('highest'), t.Literal('last')])
