@@ -15,7 +15,7 @@ async function courseProduct(courseId: string, where: (p: { price_cents: number;
     const [p] = await deps.sql<{ id: string; name: string; price_cents: number; kind: string; status: string }[]>`
       select id, name, price_cents, kind, status from products where course_id = ${courseId}`
     return p && where(p) ? p : null
-  }, { what: 'course product' })
+  }, { what: 'course product', timeoutMs: 20000 })
 }
 
 describe('course purchase flows (through workers/events.ts)', () => {
@@ -41,12 +41,12 @@ describe('course purchase flows (through workers/events.ts)', () => {
     const pi = { id: payment.payment_intent_id, amount: order.total_cents, currency: order.currency, order_id: order.id }
     const success = paymentIntentEvent('payment_intent.succeeded', pi)
     await Promise.all([deliver(success), deliver(success), deliver(paymentIntentEvent('payment_intent.payment_failed', pi)), deliver(success)])
-    await waitFor(async () => (await orderStatus(order.id)) === 'paid', { what: 'paid' })
+    await waitFor(async () => (await orderStatus(order.id)) === 'paid', { what: 'paid', timeoutMs: 20000 })
     const { deps } = await testApp()
     const enrolled = await waitFor(async () => {
       const rows = await deps.sql<{ id: string; status: string }[]>`select id, status from enrollments where user_id = ${learner.id} and course_id = ${course.id}`
       return rows.length === 1 && rows[0]!.status === 'active' ? rows[0] : null
-    }, { what: 'enrollment' })
+    }, { what: 'enrollment', timeoutMs: 20000 })
     expect((await deps.sql`select 1 from outbox where type = 'course.enrolled' and payload->>'user_id' = ${learner.id}`)).toHaveLength(1)
     expect((await call('POST', `/api/v1/courses/${course.id}/enroll`, { token: learner.token })).status).toBe(409)
     // Buying the same course again is refused while it is owned.
@@ -60,8 +60,8 @@ describe('course purchase flows (through workers/events.ts)', () => {
     const admin = await theAdmin()
     expect((await call('POST', `/api/v1/admin/orders/${order.id}/refund`, { token: admin.token })).status).toBe(200)
     await deliver(chargeRefundedEvent(pi))
-    await waitFor(async () => (await orderStatus(order.id)) === 'refunded', { what: 'refunded' })
-    await waitFor(async () => (await deps.sql`select 1 from enrollments where id = ${enrolled.id} and status = 'revoked'`).length === 1, { what: 'revoked' })
+    await waitFor(async () => (await orderStatus(order.id)) === 'refunded', { what: 'refunded', timeoutMs: 20000 })
+    await waitFor(async () => (await deps.sql`select 1 from enrollments where id = ${enrolled.id} and status = 'revoked'`).length === 1, { what: 'revoked', timeoutMs: 20000 })
     expect((await call('POST', `/api/v1/courses/${course.id}/enroll`, { token: learner.token })).status).toBe(402)
     expect((await call('GET', `/api/v1/certificates/verify/${number}`)).body.valid).toBe(false)
   })

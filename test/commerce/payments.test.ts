@@ -48,7 +48,7 @@ describe('payment events', () => {
     await processed(failure.id)
     expect(await orderStatus(placed.order.id)).toBe('paid')
     expect(await eventsFor('payment.completed', placed.order.id)).toHaveLength(1)
-    const mail = await smtp().waitFor(placed.user.email, (m) => m.subject.includes(placed.order.id))
+    const mail = await smtp().waitFor(placed.user.email, (m) => m.subject.includes(placed.order.id), 20000)
     expect(mail.text).toContain('Total: 25.00 USD')
     // A late duplicate changes nothing and sends nothing.
     expect((await deliver(success)).status).toBe(200)
@@ -98,10 +98,10 @@ describe('payment events', () => {
 describe('order expiry', () => {
   async function expireNow(orderId: string) {
     const { deps } = await testApp()
-    const job = await waitFor(() => deps.queues.maintenance.getJob(`order-expire-${orderId}`), { what: 'expiry job' })
+    const job = await waitFor(() => deps.queues.maintenance.getJob(`order-expire-${orderId}`), { what: 'expiry job', timeoutMs: 20000 })
     expect(job.opts.delay).toBeGreaterThan(25 * 60 * 1000)
     await job.promote()
-    await waitFor(async () => (await orderStatus(orderId)) === 'expired', { what: 'order expired' })
+    await waitFor(async () => (await orderStatus(orderId)) === 'expired', { what: 'order expired', timeoutMs: 20000 })
   }
 
   test('an unpaid order expires after the TTL job: stock released, PaymentIntent cancelled', async () => {
@@ -109,7 +109,7 @@ describe('order expiry', () => {
     expect(await productStock(placed.product.id)).toBe(6)
     await expireNow(placed.order.id)
     expect(await productStock(placed.product.id)).toBe(10)
-    await waitFor(() => stripeStandIn().callsTo(`/v1/payment_intents/${placed.payment.payment_intent_id}/cancel`).length === 1, { what: 'PI cancel' })
+    await waitFor(() => stripeStandIn().callsTo(`/v1/payment_intents/${placed.payment.payment_intent_id}/cancel`).length === 1, { what: 'PI cancel', timeoutMs: 20000 })
   })
 
   test('a late success re-reserves the stock if it can, else refunds automatically', async () => {

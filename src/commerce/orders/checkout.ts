@@ -101,24 +101,28 @@ async function createOrder(tx: Tx, d: D, userId: string, orderId: string, source
   return order
 }
 
-/** The checkout answer; creates the order's PaymentIntent once (Stripe idempotency key = order id). */
+/** The checkout answer; `payment` is null for a 0-total order (or one that ended before it got a PaymentIntent). */
 async function withPayment(d: D, order: OrderRow): Promise<CheckoutDto> {
-  if (order.status === 'paid' && !order.payment_intent_id) return { order: toOrder(await loadOrder(d.sql, order)), payment: null }
-  let pi = order.payment_intent_id && order.client_secret ? { id: order.payment_intent_id, client_secret: order.client_secret } : null
-  if (!pi) {
-    try {
-      const intent = await stripeClient(d.config).paymentIntents.create(
-        { amount: order.total_cents, currency: order.currency, metadata: { order_id: order.id, user_id: order.user_id }, automatic_payment_methods: { enabled: true } },
-        { idempotencyKey: `order-${order.id}` },
-      )
-      pi = { id: intent.id, client_secret: intent.client_secret! }
-    } catch {
-      throw commerceErrors.paymentUnavailable()
-    }
-    await setOrderPayment(d.sql, order.id, pi.id, pi.client_secret)
-    // A concurrent twin may have stored its PaymentIntent first: always answer the stored one.
-    const stored = await findOrder(d.sql, order.id)
-    if (stored?.payment_intent_id && stored.client_secret) pi = { id: stored.payment_intent_id, client_secret: stored.client_secret }
-  }
+  const payable = order.total_cents > 0 && (order.payment_intent_id || order.status === 'pending_payment' || order.status === 'payment_failed')
+  if (!payable) return { order: toOrder(await loadOrder(d.sql, order)), payment: null }
+  const pi = await ensurePaymentIntent(d, order)
   return { order: toOrder(await loadOrder(d.sql, { ...order, payment_intent_id: pi.id })), payment: { client_secret: pi.client_secret, payment_intent_id: pi.id } }
+}
+
+/** The order's PaymentIntent, created once (Stripe idempotency key = order id). */
+async function ensurePaymentIntent(d: D, order: OrderRow): Promise<{ id: string; client_secret: string }> {
+  if (order.payment_intent_id && order.client_secret) return { id: order.payment_intent_id, client_secret: order.client_secret }
+  let intent
+  try {
+    intent = await stripeClient(d.config).paymentIntents.create(
+      { amount: order.total_cents, currency: order.currency, metadata: { order_id: order.id, user_id: order.user_id }, automatic_payment_methods: { enabled: true } },
+      { idempotencyKey: `order-${order.id}` },
+    )
+  } catch {
+    throw commerceErrors.paymentUnavailable()
+  }
+  await setOrderPayment(d.sql, order.id, intent.id, intent.client_secret!)
+  // A concurrent twin may have stored its PaymentIntent first: always answer the stored one.
+  const stored = await findOrder(d.sql, order.id)
+  return { id: stored?.payment_intent_id ?? intent.id, client_secret: stored?.client_secret ?? intent.client_secret! }
 }
