@@ -174,3 +174,28 @@ describe('progress', () => {
     expect(ev.filter((x) => x.type === 'course.completed')).toHaveLength(1)
   })
 })
+
+describe('archived courses and shuffled quizzes', () => {
+  test('an archived course stays readable by its learners, hidden from others; anonymous non-preview lesson → 401', async () => {
+    const { instructor, course, lessons } = await makeCourse({ lessons: 1, publish: true })
+    const { student } = await enrolledStudent(course.id)
+    expect((await call('GET', `/api/v1/lessons/${lessons[0].id}`)).status).toBe(401)
+    await call('POST', `/api/v1/courses/${course.id}/archive`, { token: instructor.token })
+    expect((await call('GET', `/api/v1/courses/${course.id}`, { token: student.token })).status).toBe(200)
+    expect((await call('GET', `/api/v1/lessons/${lessons[0].id}`, { token: student.token })).status).toBe(200)
+    const stranger = await newUser()
+    expect((await call('GET', `/api/v1/courses/${course.id}`, { token: stranger.token })).status).toBe(404)
+    expect((await call('POST', `/api/v1/courses/${course.id}/enroll`, { token: stranger.token })).status).toBe(404)
+  })
+
+  test('shuffle gives each attempt the same questions and options, in its own order', async () => {
+    const { instructor, course, lessons } = await makeCourse({ lessons: 1, publish: true })
+    const quiz = (await call('PUT', `/api/v1/lessons/${lessons[0].id}/quiz`, { token: instructor.token, body: quizBody({ shuffle: true }) })).body
+    const { student } = await enrolledStudent(course.id)
+    const a = await call('POST', `/api/v1/quizzes/${quiz.id}/attempts`, { token: student.token })
+    const ids = (qs: any[]) => qs.map((q) => q.id).sort()
+    expect(ids(a.body.questions)).toEqual(ids(quiz.questions))
+    const mc = a.body.questions.find((q: any) => q.type === 'multiple_choice')
+    expect(mc.options.map((o: any) => o.id).sort()).toEqual(quiz.questions[0].options.map((o: any) => o.id).sort())
+  })
+})
