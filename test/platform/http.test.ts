@@ -101,3 +101,20 @@ describe('health, metrics and docs', () => {
     expect((await call('GET', '/swagger/assets/..%2Fpackage.json')).status).toBe(404)
   })
 })
+
+describe('input Postgres cannot store', () => {
+  test('a NUL character or an out-of-range value reaching SQL → 422, never 500', async () => {
+    const { deps } = await testApp()
+    const { errorHandler } = await import('../../src/platform/http/error-handler')
+    const { Elysia } = await import('elysia')
+    // A route that hands client input straight to SQL, as any service would.
+    const app = new Elysia().use(errorHandler(deps.log))
+      .post('/echo', async ({ body }) => (await deps.sql`select ${(body as { s: string }).s}::text as s`)[0])
+      .post('/num', async ({ body }) => (await deps.sql`select ${(body as { n: string }).n}::int as n`)[0])
+    const nul = await app.handle(new Request('http://localhost/echo', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ s: 'a\u0000b' }) }))
+    expect(nul.status).toBe(422)
+    expect(((await nul.json()) as { error: { code: string } }).error.code).toBe('validation_failed')
+    const big = await app.handle(new Request('http://localhost/num', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ n: '99999999999' }) }))
+    expect(big.status).toBe(422)
+  })
+})

@@ -70,6 +70,12 @@ export function errorHandler(log: Logger) {
       set.status = 409
       return body('conflict', 'The resource conflicts with an existing one')
     }
+    // Text Postgres cannot store (a NUL character, an invalid byte sequence) or a value out of
+    // its range is bad input, never a server error.
+    if (pg?.code === '22021' || pg?.code === '22P05' || pg?.code === '22003' || pg?.code === '22008' || pg?.code === '22007') {
+      set.status = 422
+      return body('validation_failed', 'A value in the request cannot be stored (invalid characters or out of range)')
+    }
     if (pg?.code === '22P02') {
       set.status = 404
       return body('not_found', 'Not found')
