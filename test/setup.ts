@@ -25,7 +25,8 @@ const smtp = await startSmtpSink()
 Object.assign(process.env, {
   NODE_ENV: 'test',
   DATABASE_URL: dbUrl.toString(),
-  DATABASE_POOL_MAX: '10',
+  // Many apps and processes share one server (max_connections 100) during a run: keep pools small.
+  DATABASE_POOL_MAX: '5',
   REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
   REDIS_PREFIX: `lyceum-test-${run}`,
   STORAGE_DIR: storageDir,
