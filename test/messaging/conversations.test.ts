@@ -13,7 +13,7 @@ describe('POST /conversations', () => {
     expect(r.body).toMatchObject({ type: 'direct', name: null, owner_id: null, last_message: null, unread_count: 0 })
     expect(r.body.participants.map((p: { id: string }) => p.id).sort()).toEqual([a!.id, b!.id].sort())
     expect(r.body.participants[0]).toEqual({ id: expect.any(String), display_name: expect.any(String), avatar_url: null })
-    const again = await post(b!.token, { type: 'direct', participant_ids: [a!.id] })
+    const again = await post(b!.token, { type: 'direct', participant_ids: [a!.id.toUpperCase()] })
     expect(again.status).toBe(200)
     expect(again.body.id).toBe(r.body.id)
   })

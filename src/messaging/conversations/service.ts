@@ -61,7 +61,8 @@ async function assertKnownUsers(deps: D, ids: string[]) {
 /** Creates a conversation; a direct one that exists already comes back as it is (`created: false`). */
 export async function createConversation(deps: RD, caller: Caller, body: { type: 'direct' | 'group'; participant_ids: string[]; name?: string | null }) {
   if (body.name?.includes('\u0000')) throw E.invalid('name', 'The name must not contain NUL characters')
-  const others = [...new Set(body.participant_ids)].filter((id) => id !== caller.userId)
+  // Lower-cased so that the direct pair key and id comparisons do not depend on how a client spells a UUID.
+  const others = [...new Set(body.participant_ids.map((id) => id.toLowerCase()))].filter((id) => id !== caller.userId)
   if (body.type === 'direct' && (others.length !== 1 || body.participant_ids.length !== 1)) {
     throw E.invalid('participant_ids', 'A direct conversation names exactly one other user')
   }
@@ -103,7 +104,8 @@ async function createDirect(deps: D, userId: string, otherId: string) {
 }
 
 /** Owner (or an admin taking part) adds a user to a group. */
-export async function addParticipant(deps: RD, caller: Caller, id: string, userId: string) {
+export async function addParticipant(deps: RD, caller: Caller, id: string, rawUserId: string) {
+  const userId = rawUserId.toLowerCase()
   const added = await deps.sql.begin(async (tx) => {
     const conv = await q.lockConversationForParticipant(tx, id, caller.userId)
     if (!conv) throw E.conversationNotFound()
@@ -121,7 +123,8 @@ export async function addParticipant(deps: RD, caller: Caller, id: string, userI
 }
 
 /** The owner removes anyone; anyone removes themself (leaving). An owner who leaves hands the group on. */
-export async function removeParticipant(deps: D, caller: Caller, id: string, userId: string) {
+export async function removeParticipant(deps: D, caller: Caller, id: string, rawUserId: string) {
+  const userId = rawUserId.toLowerCase()
   await deps.sql.begin(async (tx) => {
     const conv = await q.lockConversationForParticipant(tx, id, caller.userId)
     if (!conv) throw E.conversationNotFound()
