@@ -6,8 +6,8 @@ import { enqueueImageVariants } from '../jobs'
 import { FILE_PURPOSES, PUBLIC_PURPOSES, type FilePurpose, type VariantName } from '../urls'
 import { toFileView, type FileView } from './present'
 import { deleteFileReturningKeys, findFileById, findVariantsOf, insertFile, type FileRow } from './queries'
-import { ALLOWED_TYPES, sniffType } from './sniff'
-import { MULTIPART_OVERHEAD, parseUploadForm, readBoundedBody } from './upload-body'
+import { ALLOWED_TYPES, type Sniffed } from './sniff'
+import { receiveUpload, type ReceivedFile } from './upload-body'
 
 /** Who is asking: a signed-in user, or nobody (public files need no token). */
 export type Viewer = { userId: string; role: Role } | null
@@ -35,26 +35,31 @@ function parsePurpose(purpose: string | null): FilePurpose {
  */
 export async function uploadFile(deps: Pick<Deps, 'sql' | 'storage' | 'queues' | 'config' | 'log'>, ownerId: string, request: Request): Promise<FileView> {
   const limit = deps.config.UPLOAD_MAX_BYTES
-  const body = await readBoundedBody(request.body, limit + MULTIPART_OVERHEAD, limit)
-  const form = await parseUploadForm(body, request.headers.get('content-type'))
-  const purpose = parsePurpose(form.purpose)
-  if (!form.file) throw httpErrors.validation([{ field: 'file', message: 'A file part is required' }])
-  if (form.file.size > limit) throw fileErrors.tooLarge(limit)
-  if (form.file.size === 0) throw httpErrors.validation([{ field: 'file', message: 'The file is empty' }])
-  const data = new Uint8Array(await form.file.arrayBuffer())
-  const type = sniffType(data)
-  if (!type || !ALLOWED_TYPES[purpose].includes(type.contentType)) throw fileErrors.unsupportedType(purpose)
+  const form = await receiveUpload(request, limit)
+  try {
+    const purpose = parsePurpose(form.purpose)
+    const file = form.file
+    if (!file) throw httpErrors.validation([{ field: 'file', message: 'A file part is required' }])
+    if (file.size === 0) throw httpErrors.validation([{ field: 'file', message: 'The file is empty' }])
+    const type = file.sniffed
+    if (!type || !ALLOWED_TYPES[purpose].includes(type.contentType)) throw fileErrors.unsupportedType(purpose)
+    return await storeUpload(deps, ownerId, purpose, file, type)
+  } finally {
+    await form.discard()
+  }
+}
 
+/** Moves a received file into storage under a generated key and records it. */
+async function storeUpload(deps: Pick<Deps, 'sql' | 'storage' | 'queues' | 'log'>, ownerId: string, purpose: FilePurpose, file: ReceivedFile, type: Sniffed) {
   const id = crypto.randomUUID()
   const key = storageKeyFor(id, type.ext)
-  await deps.storage.put(key, data, type.contentType).catch((err) => {
+  await deps.storage.put(key, Bun.file(file.path), type.contentType).catch((err) => {
     deps.log.warn('storage put failed', { key, error: String((err as Error).message) })
     throw httpErrors.unavailable('File storage is unavailable, try again')
   })
   const row = await insertFile(deps.sql, {
-    id, owner_id: ownerId, purpose, storage_key: key, content_type: type.contentType, size: data.byteLength,
-    checksum_sha256: new Bun.CryptoHasher('sha256').update(data).digest('hex'),
-    original_name: cleanName(form.file.name ?? ''), status: type.image ? 'processing' : 'ready',
+    id, owner_id: ownerId, purpose, storage_key: key, content_type: type.contentType, size: file.size,
+    checksum_sha256: file.sha256, original_name: cleanName(file.name ?? ''), status: type.image ? 'processing' : 'ready',
   }).catch(async (err) => {
     await deps.storage.delete(key).catch(() => {})
     throw err

@@ -1,53 +1,103 @@
+import { mkdir, open, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileErrors } from '../errors'
+import { boundaryOf, parseMultipart, type PartHead } from './multipart'
+import { createSniffer, type Sniffed } from './sniff'
 
 /** Room for the multipart framing and the `purpose` field around the file itself. */
 export const MULTIPART_OVERHEAD = 64 * 1024
+const MAX_FIELD_BYTES = 1024
+const TMP_DIR = join(tmpdir(), 'lyceum-uploads')
+
+/** A received upload: the file spooled to a temporary path (remove it with `discard`). */
+export type ReceivedFile = { path: string; size: number; sha256: string; sniffed: Sniffed | null; name: string | null }
+export type UploadForm = { file: ReceivedFile | null; purpose: string | null; discard: () => Promise<void> }
 
 /**
- * Reads a request body while counting its bytes and stops (cancelling the stream) as soon
- * as it passes `maxBytes`: a chunked upload of any size costs at most `maxBytes` of memory
- * before the 413. Content-Length is checked earlier by the platform, this covers bodies
- * without it (or lying about it).
+ * Counts a body's bytes as they arrive and stops (cancelling the stream) once past
+ * `maxBytes`: a chunked upload of any size costs a chunk of memory before its 413.
  */
-export async function readBoundedBody(body: ReadableStream<Uint8Array> | null, maxBytes: number, fileLimit: number): Promise<Uint8Array> {
-  if (!body) return new Uint8Array(0)
+async function* bounded(body: ReadableStream<Uint8Array>, maxBytes: number, fileLimit: number): AsyncGenerator<Uint8Array> {
   const reader = body.getReader()
-  const chunks: Uint8Array[] = []
   let total = 0
   try {
     for (;;) {
       const { done, value } = await reader.read().catch(() => {
         throw fileErrors.badMultipart('The request body could not be read (connection closed early?)')
       })
-      if (done) break
+      if (done) return
       total += value.byteLength
       if (total > maxBytes) {
-        chunks.length = 0
         await reader.cancel().catch(() => {})
         throw fileErrors.tooLarge(fileLimit)
       }
-      chunks.push(value)
+      yield value
     }
   } finally {
     reader.releaseLock()
   }
-  return new Uint8Array(Bun.concatArrayBuffers(chunks))
 }
 
-export type UploadForm = { file: File | null; purpose: string | null }
-
-/** Parses a buffered multipart/form-data body; anything malformed is a 400. */
-export async function parseUploadForm(bytes: Uint8Array, contentType: string | null): Promise<UploadForm> {
-  if (!contentType || !/^multipart\/form-data\s*;.*boundary=/i.test(contentType)) {
-    throw fileErrors.badMultipart('Expected a multipart/form-data body with a boundary')
-  }
-  let form: Awaited<ReturnType<Response["formData"]>>
+/**
+ * Reads a multipart upload as a stream: the `file` part goes to a temporary file while its
+ * size (413 past `fileLimit`), SHA-256 and type are computed; small fields are kept.
+ * Nothing is ever buffered beyond a network chunk.
+ */
+export async function receiveUpload(request: Request, fileLimit: number): Promise<UploadForm> {
+  const boundary = boundaryOf(request.headers.get('content-type'))
+  if (!boundary) throw fileErrors.badMultipart('Expected a multipart/form-data body with a boundary')
+  if (!request.body) throw fileErrors.badMultipart('Empty body')
+  await mkdir(TMP_DIR, { recursive: true })
+  const path = join(TMP_DIR, crypto.randomUUID())
+  const form: UploadForm = { file: null, purpose: null, discard: () => rm(path, { force: true }) }
+  let sink: Awaited<ReturnType<typeof spool>> | null = null
   try {
-    form = await new Response(bytes, { headers: { 'content-type': contentType } }).formData()
-  } catch {
-    throw fileErrors.badMultipart()
+    const events = parseMultipart(bounded(request.body, fileLimit + MULTIPART_OVERHEAD, fileLimit), boundary)
+    let part: PartHead | null = null
+    let field: Buffer[] = []
+    for await (const ev of events) {
+      if (ev.kind === 'part') {
+        part = ev.head
+        field = []
+        if (part.name === 'file' && part.filename !== null && !form.file && !sink) sink = await spool(path, fileLimit, part.filename)
+      } else if (ev.kind === 'data') {
+        if (sink && part?.name === 'file') await sink.write(ev.chunk)
+        else if (field.reduce((n, b) => n + b.length, 0) < MAX_FIELD_BYTES) field.push(Buffer.from(ev.chunk))
+      } else if (part?.name === 'file' && sink) {
+        form.file = await sink.close()
+        sink = null
+      } else if (part?.name === 'purpose' && form.purpose === null) {
+        form.purpose = Buffer.concat(field).toString('utf8').slice(0, MAX_FIELD_BYTES)
+      }
+    }
+    return form
+  } catch (err) {
+    await sink?.close().catch(() => {})
+    await form.discard()
+    throw err
   }
-  const file = form.get('file')
-  const purpose = form.get('purpose')
-  return { file: file instanceof File ? file : null, purpose: typeof purpose === 'string' ? purpose : null }
+}
+
+/** A temporary file being written, hashed and typed as the file part arrives. */
+async function spool(path: string, limit: number, filename: string) {
+  const handle = await open(path, 'w', 0o600)
+  const hasher = new Bun.CryptoHasher('sha256')
+  const sniffer = createSniffer()
+  let size = 0
+  let closed = false
+  const close = async () => { if (!closed) { closed = true; await handle.close() } }
+  return {
+    async write(chunk: Buffer) {
+      size += chunk.length
+      if (size > limit) { await close(); throw fileErrors.tooLarge(limit) }
+      hasher.update(chunk)
+      sniffer.push(chunk)
+      await handle.write(chunk)
+    },
+    async close(): Promise<ReceivedFile> {
+      await close()
+      return { path, size, sha256: hasher.digest('hex'), sniffed: sniffer.result(), name: filename }
+    },
+  }
 }
