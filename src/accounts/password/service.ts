@@ -41,7 +41,12 @@ export async function changePassword(deps: AccountsDeps, auth: { userId: string;
   const user = await findUserById(deps.sql, auth.userId)
   if (!user || !(await verifyPassword(current, user.password_hash))) throw accountErrors.wrongPassword()
   assertPasswordAllowed(password)
-  await updateUser(deps.sql, user.id, { password_hash: await hashPassword(password) })
+  const password_hash = await hashPassword(password)
+  await deps.sql.begin(async (tx) => {
+    await updateUser(tx, user.id, { password_hash })
+    // A reset link mailed before the change must not undo it.
+    await voidEmailTokens(tx, user.id, 'password_reset')
+  })
   await revokeAllSessions(deps, user.id, auth.sid)
 }
 
