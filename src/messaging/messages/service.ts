@@ -133,6 +133,7 @@ export async function ackDelivery(deps: D, userId: string, messageId: string) {
     throw E.messageNotFound()
   }
   if (row.sender_id) {
-    await deps.hub.publish([row.sender_id], 'delivery_ack', { message_id: messageId, user_id: userId, status: 'delivered' })
+    // The delivery row is committed; a lost push only costs the sender a live tick.
+    await deps.hub.publish([row.sender_id], 'delivery_ack', { message_id: messageId, user_id: userId, status: 'delivered' }).catch(() => {})
   }
 }
