@@ -15,13 +15,15 @@ export const totpFor = (secretBase32: string, label: string) =>
 
 /**
  * Checks a TOTP code (±1 step) and burns its time step for this user so a code seen once
- * (e.g. over a shoulder) cannot be replayed within its validity.
+ * (e.g. over a shoulder) cannot be replayed within its validity. Enrolment (`burn = false`)
+ * only proves the app is set up, so its code may still complete the next login.
  */
-export async function checkTotp(deps: Pick<AccountsDeps, 'redis' | 'keys'>, user: Pick<UserRow, 'id' | 'email' | 'totp_secret'>, code: string) {
+export async function checkTotp(deps: Pick<AccountsDeps, 'redis' | 'keys'>, user: Pick<UserRow, 'id' | 'email' | 'totp_secret'>, code: string, burn = true) {
   if (!user.totp_secret || !/^\d{6}$/.test(code)) return false
   const at = now()
   const delta = totpFor(user.totp_secret, user.email).validate({ token: code, timestamp: at, window: 1 })
   if (delta === null) return false
+  if (!burn) return true
   const step = Math.floor(at / 1000 / TOTP_PERIOD) + delta
   const fresh = await deps.redis.set(deps.keys('acct', 'totp-used', user.id, step), '1', { NX: true, EX: TOTP_PERIOD * 4 })
   return fresh === 'OK'

@@ -57,7 +57,7 @@ export async function confirmTotp(deps: AccountsDeps, userId: string, code: stri
   const user = await assertUser(deps, userId)
   if (user.totp_enabled_at) throw accountErrors.mfaAlreadyEnabled()
   if (!user.totp_secret) throw accountErrors.mfaSetupRequired()
-  if (!(await checkTotp(deps, user, code))) throw accountErrors.invalidCode()
+  if (!(await checkTotp(deps, user, code, false))) throw accountErrors.invalidCode()
   const recovery_codes = await deps.sql.begin(async (tx) => {
     await updateUser(tx, user.id, { totp_enabled_at: nowDate() })
     return replaceRecoveryCodes(tx, user.id)
