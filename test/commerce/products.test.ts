@@ -123,6 +123,15 @@ describe('catalog', () => {
     expect(newest2.body.items.map((x: { id: string }) => x.id)).toEqual([mid.id, cheap.id])
   })
 
+  test('a typo falls back to trigram similarity on the name', async () => {
+    const word = `quixotic${Math.random().toString(36).slice(2, 7).replace(/[0-9]/g, 'q')}`
+    const p = await newProduct({ name: `${word} lantern` })
+    const typo = word.slice(0, -2) + word.slice(-1) + word.slice(-2, -1)
+    const r = await call('GET', `/api/v1/products?search=${typo}`)
+    expect(r.status).toBe(200)
+    expect(r.body.items.map((x: { id: string }) => x.id)).toContain(p.id)
+  })
+
   test('odd search strings never fail', async () => {
     for (const q of ["'", ':*', '&|!()', 'the', '100%', 'a\\b', '"unclosed', '-', 'é', 'x'.repeat(200), 'café -tea "exact phrase" or']) {
       const r = await call('GET', `/api/v1/products?search=${encodeURIComponent(q)}`)

@@ -2,7 +2,7 @@ import type { Tx } from '../../platform/db'
 import type { ProductQueryInput } from './model'
 import { PRODUCT_COLUMNS, type ProductRow } from './queries'
 
-type Cursor = { o?: number; v?: number | string; id?: string }
+type Cursor = { o?: number; v?: number | string; id?: string; f?: number }
 
 export const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url')
 export function decodeCursor(s: string | undefined): Cursor | null {
@@ -21,26 +21,42 @@ export function prefixQuery(search: string): string | null {
   return words.length ? words.slice(0, 8).map((w) => `${w}:*`).join(' & ') : null
 }
 
-const likePattern = (s: string) => `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+type Query = ProductQueryInput & { limit: number; status?: 'active' | 'archived' }
 
 /**
- * Active products matching the filters. With `search`: full text on the weighted vector
- * (name A, tags/category B, description C) or its prefix terms, or a substring of the name
- * (trigram GIN index); ranked by text rank plus trigram word similarity to the name (which
- * is only computed for matches: as a filter it forced a scan of every row). Keyset cursors for price/newest; an offset cursor for relevance, whose
- * float score does not round-trip safely.
+ * How a search matches and ranks. `text`: the weighted vector (name A, tags/category B,
+ * description C) against the web-style query OR-ed with prefix terms of every word (so
+ * "ergon" finds "ergonomic"): one GIN-indexable `@@` and one `ts_rank`. `fuzzy`: trigram word
+ * similarity to the name (GIN trigram index), used only when `text` finds nothing — it
+ * forgives typos but costs more.
  */
-export async function searchProducts(sql: Tx, q: ProductQueryInput & { limit: number; status?: 'active' | 'archived' }): Promise<{ rows: ProductRow[]; next: string | null }> {
+function matcher(sql: Tx, search: string, fuzzy: boolean) {
+  if (fuzzy) return { match: sql`${search} <% p.name`, rank: sql`word_similarity(${search}, p.name)` }
+  const prefix = prefixQuery(search)
+  const tsq = prefix
+    ? sql`(websearch_to_tsquery('english', ${search}) || to_tsquery('english', ${prefix}))`
+    : sql`websearch_to_tsquery('english', ${search})`
+  return { match: sql`p.search @@ ${tsq}`, rank: sql`ts_rank(p.search, ${tsq})` }
+}
+
+/**
+ * Active products matching the filters, ranked by relevance when searching. Keyset cursors
+ * for price/newest; an offset cursor for relevance, whose float score does not round-trip
+ * safely. The cursor remembers whether the fuzzy fallback produced the first page.
+ */
+export async function searchProducts(sql: Tx, q: Query): Promise<{ rows: ProductRow[]; next: string | null }> {
   const search = q.search?.trim() || undefined
-  const sort = q.sort ?? (search ? 'relevance' : 'newest')
   const cursor = decodeCursor(q.cursor)
-  const prefix = search ? prefixQuery(search) : null
+  const first = await searchPage(sql, q, search, cursor, cursor?.f === 1)
+  if (first.rows.length > 0 || !search || cursor || !prefixQuery(search)) return first
+  return searchPage(sql, q, search, null, true)
+}
+
+async function searchPage(sql: Tx, q: Query, search: string | undefined, cursor: Cursor | null, fuzzy: boolean) {
+  const sort = q.sort ?? (search ? 'relevance' : 'newest')
+  const m = search ? matcher(sql, search, fuzzy) : null
   const conds = [sql`p.status = ${q.status ?? 'active'}`]
-  if (search) {
-    conds.push(sql`(p.search @@ websearch_to_tsquery('english', ${search})
-      ${prefix ? sql`or p.search @@ to_tsquery('english', ${prefix})` : sql``}
-      or p.name ilike ${likePattern(search)})`)
-  }
+  if (m) conds.push(m.match)
   if (q.category) conds.push(sql`p.category = ${q.category}`)
   if (q.tag) conds.push(sql`p.tags @> array[${q.tag}]::text[]`)
   if (q.kind) conds.push(sql`p.kind = ${q.kind}`)
@@ -48,11 +64,6 @@ export async function searchProducts(sql: Tx, q: ProductQueryInput & { limit: nu
   if (q.max_price !== undefined) conds.push(sql`p.price_cents <= ${q.max_price}`)
   if (q.in_stock === true) conds.push(sql`(p.stock is null or p.stock > 0)`)
   if (q.in_stock === false) conds.push(sql`p.stock = 0`)
-  const rank = search
-    ? sql`(ts_rank_cd(p.search, websearch_to_tsquery('english', ${search})) * 2
-        ${prefix ? sql`+ ts_rank(p.search, to_tsquery('english', ${prefix}))` : sql``}
-        + word_similarity(${search}, p.name))`
-    : sql`0`
   let offset = 0
   if (sort === 'relevance') offset = Math.max(0, Math.floor(Number(cursor?.o ?? 0)) || 0)
   else if (cursor?.id && cursor.v !== undefined) conds.push(keyset(sql, sort, cursor))
@@ -64,16 +75,17 @@ export async function searchProducts(sql: Tx, q: ProductQueryInput & { limit: nu
     price_desc: sql`p.price_cents desc, p.id desc`,
   }[sort]
   const rows = await sql<(ProductRow & { rank: number })[]>`
-    select ${sql(PRODUCT_COLUMNS.map((c) => `p.${c}`) as never)}, ${rank} as rank
+    select ${sql(PRODUCT_COLUMNS.map((c) => `p.${c}`) as never)}, ${m ? m.rank : sql`0`} as rank
     from products p where ${where}
     order by ${order} limit ${q.limit + 1} offset ${offset}`
   const page = rows.slice(0, q.limit)
   const last = page.at(-1)
   let next: string | null = null
   if (rows.length > q.limit && last) {
+    const f = fuzzy ? 1 : undefined
     next = sort === 'relevance'
-      ? encodeCursor({ o: offset + q.limit })
-      : encodeCursor({ v: sort === 'newest' ? last.created_at.toISOString() : last.price_cents, id: last.id })
+      ? encodeCursor({ o: offset + q.limit, f })
+      : encodeCursor({ v: sort === 'newest' ? last.created_at.toISOString() : last.price_cents, id: last.id, f })
   }
   return { rows: page, next }
 }
