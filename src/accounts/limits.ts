@@ -2,18 +2,19 @@ import type { RateLimitRule } from '../platform/http/rate-limit'
 
 /**
  * Rate limits of the auth endpoints. Per-IP limits stop spraying many accounts from one
- * address and stay high enough for NAT'd offices; per-account limits stop guessing one
- * account's password or code from many addresses.
+ * address and stay high enough for NAT'd offices, CI runners and integration suites; per-account
+ * limits stop guessing one account's password or code from many addresses. (A successful login
+ * clears its account's counter.)
  */
 export const limits = {
-  loginIp: { name: 'login-ip', limit: 200, windowSeconds: 60 },
+  loginIp: { name: 'login-ip', limit: 300, windowSeconds: 60 },
   loginAccount: { name: 'login-account', limit: 10, windowSeconds: 15 * 60 },
-  registerIp: { name: 'register-ip', limit: 200, windowSeconds: 10 * 60 },
-  forgotIp: { name: 'forgot-ip', limit: 60, windowSeconds: 10 * 60 },
+  registerIp: { name: 'register-ip', limit: 300, windowSeconds: 5 * 60 },
+  forgotIp: { name: 'forgot-ip', limit: 100, windowSeconds: 10 * 60 },
   forgotAccount: { name: 'forgot-account', limit: 5, windowSeconds: 60 * 60 },
-  mfaIp: { name: 'mfa-ip', limit: 100, windowSeconds: 60 },
+  mfaIp: { name: 'mfa-ip', limit: 300, windowSeconds: 60 },
   mfaAccount: { name: 'mfa-account', limit: 20, windowSeconds: 15 * 60 },
-  refreshIp: { name: 'refresh-ip', limit: 300, windowSeconds: 60 },
+  refreshIp: { name: 'refresh-ip', limit: 600, windowSeconds: 60 },
   refreshAccount: { name: 'refresh-account', limit: 60, windowSeconds: 60 },
   resendAccount: { name: 'resend-verification', limit: 5, windowSeconds: 60 * 60 },
 } satisfies Record<string, RateLimitRule>
