@@ -46,7 +46,15 @@ onEvent(commercePublic.ORDER_CREATED_EVENT, async (e, deps) => {
 // Paid → the learner gets every course bought, and one confirmation email.
 onEvent('payment.completed', async (e, deps) => {
   const userId = String(e.payload.user_id)
-  for (const courseId of ids(e.payload.course_ids)) await coursesPublic.grantCourseAccess(deps.sql, { userId, courseId })
+  for (const courseId of ids(e.payload.course_ids)) {
+    try {
+      await coursesPublic.grantCourseAccess(deps.sql, { userId, courseId })
+    } catch (err) {
+      // A product pointing at a course that does not exist (23503) can never be granted: retrying won't help.
+      if ((err as { code?: string }).code !== '23503') throw err
+      deps.log.warn('paid course does not exist', { order_id: e.payload.order_id, course_id: courseId })
+    }
+  }
   await commercePublic.sendOrderConfirmation(deps, String(e.payload.order_id))
 })
 

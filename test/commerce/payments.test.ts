@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, test } from 'bun:test'
 import { call, smtp, testApp, testWorkers, waitFor } from '../helpers/app'
 import { newUser } from '../helpers/factories'
 import { chargeRefundedEvent, paymentIntentEvent, stripeStandIn } from '../helpers/stripe'
-import { deliver, eventsFor, orderStatus, placeOrder, productStock } from './fixtures'
+import { deliver, eventsFor, newProduct, orderStatus, placeOrder, productStock } from './fixtures'
 
 beforeAll(async () => {
   stripeStandIn()
@@ -143,6 +143,17 @@ describe('admin', () => {
 })
 
 describe('other events', () => {
+  test('a paid course product pointing at no existing course still confirms the order (nothing to grant)', async () => {
+    const product = await newProduct({ kind: 'course', course_id: crypto.randomUUID(), price_cents: 1900 })
+    const placed = await placeOrder({ product })
+    const success = paymentIntentEvent('payment_intent.succeeded', piOf(placed))
+    await deliver(success)
+    await processed(success.id)
+    expect(await orderStatus(placed.order.id)).toBe('paid')
+    await smtp().waitFor(placed.user.email, (m) => m.subject.includes(placed.order.id), 20000)
+  })
+
+
   test('an event type commerce does not handle is recorded once and answered 200', async () => {
     const ev = { id: `evt_other_${Date.now()}`, type: 'customer.created', data: { object: { id: 'cus_1', object: 'customer' } } }
     expect((await deliver(ev)).status).toBe(200)
