@@ -59,6 +59,13 @@ describe('GET /auth/oauth/:provider', () => {
     expect(url.searchParams.get('redirect_uri')).toBe('http://localhost:3000/api/v1/auth/oauth/google/callback')
   })
 
+  test('503 unavailable when the provider cannot be reached', async () => {
+    const down = await testAppWith({ GOOGLE_ISSUER: 'http://127.0.0.1:9/nothing-here', GOOGLE_CLIENT_ID: 'client-down' })
+    const r = await call('GET', '/api/v1/auth/oauth/google', {}, down.app)
+    expect(r.status).toBe(503)
+    expect(r.body.error.code).toBe('unavailable')
+  })
+
   test('404 for an unknown or unconfigured provider', async () => {
     expect((await call('GET', '/api/v1/auth/oauth/github', {}, api.app)).status).toBe(404)
     const { app } = await testApp()

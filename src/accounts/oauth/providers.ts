@@ -1,5 +1,6 @@
 import * as oidc from 'openid-client'
 import type { Config } from '../../platform/config'
+import { httpErrors } from '../../platform/http/errors'
 import { accountErrors } from '../errors'
 
 export const PROVIDERS = ['google', 'microsoft'] as const
@@ -30,8 +31,12 @@ export function providerConfig(config: Config, provider: Provider): Promise<oidc
   let found = cache.get(key)
   if (!found) {
     const insecure = s.issuer.startsWith('http:')
-    found = oidc.discovery(new URL(s.issuer), s.clientId, s.clientSecret, undefined, insecure ? { execute: [oidc.allowInsecureRequests] } : undefined)
-    found.catch(() => cache.delete(key))
+    found = oidc
+      .discovery(new URL(s.issuer), s.clientId, s.clientSecret, undefined, insecure ? { execute: [oidc.allowInsecureRequests] } : undefined)
+      .catch((err) => {
+        cache.delete(key)
+        throw httpErrors.unavailable(`The ${provider} sign-in service is unreachable (${(err as Error)?.message ?? 'discovery failed'})`)
+      })
     cache.set(key, found)
   }
   return found
