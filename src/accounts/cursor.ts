@@ -8,7 +8,7 @@ export function decodeCursor(cursor: string | undefined): { at: Date; id: string
   try {
     const v = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as { at?: unknown; id?: unknown }
     const at = new Date(String(v.at))
-    if (typeof v.id !== 'string' || !/^[0-9a-f-]{36}$/i.test(v.id) || Number.isNaN(at.getTime())) throw new Error('bad cursor')
+    if (typeof v.id !== 'string' || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v.id) || Number.isNaN(at.getTime())) throw new Error('bad cursor')
     return { at, id: v.id }
   } catch {
     throw httpErrors.validation([{ field: 'cursor', message: 'Invalid cursor' }])
