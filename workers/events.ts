@@ -41,6 +41,8 @@ onEvent(commercePublic.ORDER_CREATED_EVENT, async (e, deps) => {
   const orderId = String(e.payload.order_id)
   const delay = Math.max(0, new Date(String(e.payload.expires_at)).getTime() - Date.now())
   await deps.queues.maintenance.add(commercePublic.EXPIRE_ORDER_JOB, { order_id: orderId }, { jobId: commercePublic.expireOrderJobId(orderId), delay })
+  // The safety-net sweep runs wherever orders are taken (upsert: idempotent).
+  await deps.queues.maintenance.upsertJobScheduler(commercePublic.SWEEP_SCHEDULER_ID, { every: commercePublic.SWEEP_EVERY_MS }, { name: commercePublic.SWEEP_JOB })
 })
 
 // Paid → the learner gets every course bought, and one confirmation email.

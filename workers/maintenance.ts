@@ -3,7 +3,7 @@ import type { Processor, WorkerDeps } from './types'
 import { Value } from '@sinclair/typebox/value'
 import { ATTEMPT_EXPIRE_TASK, AttemptExpireJob } from '../src/courses/jobs'
 import { expireQuizAttempt } from '../src/courses/public'
-import { EXPIRE_ORDER_JOB, expireOrder } from '../src/commerce/public'
+import { EXPIRE_ORDER_JOB, expireOrder, SWEEP_JOB, sweepCommerce } from '../src/commerce/public'
 
 /** Named maintenance tasks (delayed or repeatable jobs on the `maintenance` queue). */
 export const maintenanceTasks: Record<string, (data: unknown, deps: WorkerDeps) => Promise<unknown>> = {}
@@ -20,6 +20,7 @@ maintenanceTasks[EXPIRE_ORDER_JOB] = async (data, deps) => {
   if (typeof order_id !== 'string') throw new UnrecoverableError('expire-order job without order_id')
   return { expired: await expireOrder(deps, order_id) }
 }
+maintenanceTasks[SWEEP_JOB] = (_data, deps) => sweepCommerce(deps)
 
 // Courses: a timed quiz attempt whose deadline (plus grace) passed is submitted with its saved answers.
 maintenanceTasks[ATTEMPT_EXPIRE_TASK] = async (data, deps) => {

@@ -9,3 +9,8 @@ export const expireOrderJobId = (orderId: string) => `order-expire-${orderId}`
 /** Events commerce writes besides the agreed ones (consumed by its own flows in workers/events.ts). */
 export const ORDER_CREATED_EVENT = 'order.created'
 export const STRIPE_EVENT_RECEIVED = 'stripe.event_received'
+
+/** Repeatable safety net (every 5 minutes): overdue unpaid orders, old idempotency keys and webhook events. */
+export const SWEEP_JOB = 'commerce.sweep'
+export const SWEEP_SCHEDULER_ID = 'commerce-sweep'
+export const SWEEP_EVERY_MS = 5 * 60 * 1000

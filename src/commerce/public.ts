@@ -11,7 +11,7 @@ export { revenueByCurrencyAndDay, type RevenueByCurrency } from './stats'
 export { syncCourseProduct, type CourseForSale } from './course-products'
 export { processStripeEvent } from './payments/webhook'
 export { sendOrderConfirmation, notifyOrderStatus } from './notify'
-export { EXPIRE_ORDER_JOB, ExpireOrderJob, expireOrderJobId, ORDER_CREATED_EVENT, STRIPE_EVENT_RECEIVED } from './jobs'
+export { EXPIRE_ORDER_JOB, ExpireOrderJob, expireOrderJobId, ORDER_CREATED_EVENT, STRIPE_EVENT_RECEIVED, SWEEP_JOB, SWEEP_SCHEDULER_ID, SWEEP_EVERY_MS } from './jobs'
 
 /** Whether the user bought the course (a paid, not refunded order holds it). */
 export async function userOwnsCourse(sql: Tx, userId: string, courseId: string): Promise<boolean> {
@@ -21,4 +21,20 @@ export async function userOwnsCourse(sql: Tx, userId: string, courseId: string):
 /** The TTL job: an order still unpaid becomes `expired`, its stock released and its PaymentIntent cancelled. */
 export async function expireOrder(d: Pick<Deps, 'sql' | 'config' | 'log'>, orderId: string): Promise<boolean> {
   return !!(await closeUnpaidOrder(d, orderId, 'expired'))
+}
+
+/**
+ * The periodic sweep: expires unpaid orders whose TTL job was lost (e.g. Redis restored from
+ * an old snapshot), forgets Idempotency-Keys after a day and processed Stripe events after
+ * 30 days (Stripe retries for 3 days).
+ */
+export async function sweepCommerce(d: Pick<Deps, 'sql' | 'config' | 'log'>): Promise<{ expired: number }> {
+  const overdue = await d.sql<{ id: string }[]>`
+    select id from orders where status in ('pending_payment', 'payment_failed') and expires_at < now() - interval '1 minute'
+    order by expires_at limit 200`
+  let expired = 0
+  for (const o of overdue) if (await closeUnpaidOrder(d, o.id, 'expired')) expired++
+  await d.sql`delete from order_idempotency_keys where created_at < now() - interval '1 day'`
+  await d.sql`delete from stripe_events where processed_at < now() - interval '30 days'`
+  return { expired }
 }

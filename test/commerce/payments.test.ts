@@ -142,6 +142,20 @@ describe('admin', () => {
   })
 })
 
+describe('sweep', () => {
+  test('the periodic sweep expires an overdue order whose TTL job was lost, and is scheduled when orders are taken', async () => {
+    const placed = await placeOrder({ quantity: 2 })
+    const { deps } = await testApp()
+    await waitFor(() => deps.queues.maintenance.getJob(`order-expire-${placed.order.id}`), { what: 'expiry job', timeoutMs: 20000 })
+    await (await deps.queues.maintenance.getJob(`order-expire-${placed.order.id}`))!.remove()
+    await deps.sql`update orders set expires_at = now() - interval '2 minutes' where id = ${placed.order.id}`
+    expect((await deps.queues.maintenance.getJobSchedulers()).map((s) => s.key ?? s.id)).toContain('commerce-sweep')
+    await deps.queues.maintenance.add('commerce.sweep', {})
+    await waitFor(async () => (await orderStatus(placed.order.id)) === 'expired', { what: 'swept', timeoutMs: 20000 })
+    expect(await productStock(placed.product.id)).toBe(10)
+  })
+})
+
 describe('other events', () => {
   test('a paid course product pointing at no existing course still confirms the order (nothing to grant)', async () => {
     const product = await newProduct({ kind: 'course', course_id: crypto.randomUUID(), price_cents: 1900 })
