@@ -36,6 +36,15 @@ describe('POST /auth/refresh', () => {
     expect((await me(rotated.body.tokens.access_token)).status).toBe(401)
   })
 
+  test('two concurrent refreshes with one token: one rotates, the other is a reuse and revokes the session', async () => {
+    const { tokens } = await register()
+    const results = await Promise.all([refresh(tokens.refresh_token), refresh(tokens.refresh_token)])
+    expect(results.map((r) => r.status).sort()).toEqual([200, 401])
+    const winner = results.find((r) => r.status === 200)!
+    expect(results.find((r) => r.status === 401)!.body.error.code).toBe('token_revoked')
+    expect((await refresh(winner.body.tokens.refresh_token)).status).toBe(401)
+  })
+
   test('401 for an unknown token, token_expired for an expired session, 422 without a token', async () => {
     const unknown = await refresh('not-a-real-token')
     expect(unknown.status).toBe(401)
