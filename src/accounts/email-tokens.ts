@@ -9,6 +9,8 @@ const TTL_SECONDS: Record<EmailTokenPurpose, number> = { verify_email: 24 * 3600
 export async function createEmailToken(sql: Tx, userId: string, purpose: EmailTokenPurpose): Promise<string> {
   const token = randomToken()
   const now = nowDate()
+  // Housekeeping: the user's expired tokens, and used ones older than a day, go.
+  await sql`delete from email_tokens where user_id = ${userId} and (expires_at < ${now} or used_at < ${new Date(now.getTime() - 86_400_000)})`
   await sql`
     insert into email_tokens (token_hash, user_id, purpose, created_at, expires_at)
     values (${sha256(token)}, ${userId}, ${purpose}, ${now}, ${new Date(now.getTime() + TTL_SECONDS[purpose] * 1000)})`

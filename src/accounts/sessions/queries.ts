@@ -22,16 +22,21 @@ export async function insertRefreshToken(sql: Tx, tokenHash: string, sessionId: 
   await sql`insert into refresh_tokens (token_hash, session_id, created_at) values (${tokenHash}, ${sessionId}, ${now})`
 }
 
-/** The refresh token with its session, the session row locked so concurrent refreshes serialise. */
+/**
+ * The refresh token with its session, both rows locked: concurrent refreshes serialise, and the
+ * one that waited re-reads `rotated_at` (so it sees the rotation and is treated as a reuse).
+ */
 export async function findRefreshTokenForUpdate(sql: Tx, tokenHash: string) {
   const [row] = await sql<(SessionRow & { rotated_at: Date | null; session_id: string })[]>`
     select s.*, t.rotated_at, t.session_id from refresh_tokens t join sessions s on s.id = t.session_id
-    where t.token_hash = ${tokenHash} for update of s`
+    where t.token_hash = ${tokenHash} for update of s, t`
   return row ?? null
 }
 
-export async function markRefreshTokenRotated(sql: Tx, tokenHash: string, now: Date) {
-  await sql`update refresh_tokens set rotated_at = ${now} where token_hash = ${tokenHash}`
+/** Marks a token rotated; false if another request rotated it first. */
+export async function markRefreshTokenRotated(sql: Tx, tokenHash: string, now: Date): Promise<boolean> {
+  const rows = await sql`update refresh_tokens set rotated_at = ${now} where token_hash = ${tokenHash} and rotated_at is null returning session_id`
+  return rows.length > 0
 }
 
 export async function touchSession(sql: Tx, id: string, ip: string, now: Date) {
@@ -73,4 +78,17 @@ export async function findSessionIdOfRefreshToken(sql: Tx, tokenHash: string, us
     select t.session_id from refresh_tokens t join sessions s on s.id = t.session_id
     where t.token_hash = ${tokenHash} and s.user_id = ${userId}`
   return row?.session_id ?? null
+}
+
+/**
+ * Housekeeping without a scheduler: each login drops its user's sessions that ended (expired or
+ * revoked) before `before`, with their refresh tokens (cascade).
+ */
+export async function deleteEndedSessions(sql: Tx, userId: string, before: Date) {
+  await sql`delete from sessions where user_id = ${userId} and (expires_at < ${before} or revoked_at < ${before})`
+}
+
+/** Drops a session's refresh tokens rotated before `before` (a replay of one is then just unknown). */
+export async function deleteOldRotatedTokens(sql: Tx, sessionId: string, before: Date) {
+  await sql`delete from refresh_tokens where session_id = ${sessionId} and rotated_at < ${before}`
 }

@@ -11,6 +11,9 @@ import * as q from './queries'
 
 export type Tokens = { access_token: string; refresh_token: string; expires_in: number }
 
+/** How long ended sessions and rotated refresh tokens are kept (reuse detection, audit). */
+const RETENTION_MS = 7 * 24 * 3600 * 1000
+
 async function accessTokenFor(deps: Pick<AccountsDeps, 'config'>, user: Pick<UserRow, 'id' | 'role'>, sid: string) {
   const { token, expiresIn } = await signAccessToken({ secret: deps.config.JWT_SECRET, accessTtl: deps.config.ACCESS_TOKEN_TTL }, { userId: user.id, role: user.role, sid })
   return { access_token: token, expires_in: expiresIn }
@@ -28,6 +31,7 @@ export async function openSession(deps: Pick<AccountsDeps, 'sql' | 'config'>, us
     expires_at: new Date(now.getTime() + deps.config.REFRESH_TOKEN_TTL * 1000),
   })
   await q.insertRefreshToken(sql, sha256(refresh), session.id, now)
+  await q.deleteEndedSessions(sql, user.id, new Date(now.getTime() - RETENTION_MS))
   return { ...(await accessTokenFor(deps, user, session.id)), refresh_token: refresh }
 }
 
@@ -45,18 +49,20 @@ export async function refreshSession(deps: AccountsDeps, refreshToken: string, c
     if (!row) return { error: 'invalid' }
     const now = nowDate()
     if (row.revoked_at) return { error: 'revoked' }
-    if (row.rotated_at) {
+    const reuse = async (): Promise<RefreshOutcome> => {
       await q.revokeSessionRow(tx, row.user_id, row.id, now)
       return { reused: { sid: row.id, userId: row.user_id } }
     }
+    if (row.rotated_at) return reuse()
     if (row.expires_at <= now) return { error: 'expired' }
     const user = await findUserById(tx, row.user_id)
     if (!user || user.status !== 'active') return { error: 'revoked' }
     await enforceRateLimits(deps, [[limits.refreshAccount, user.id]])
     const next = randomToken()
-    await q.markRefreshTokenRotated(tx, hash, now)
+    if (!(await q.markRefreshTokenRotated(tx, hash, now))) return reuse()
     await q.insertRefreshToken(tx, sha256(next), row.id, now)
     await q.touchSession(tx, row.id, ctx.ip, now)
+    await q.deleteOldRotatedTokens(tx, row.id, new Date(now.getTime() - RETENTION_MS))
     return { ok: { ...(await accessTokenFor(deps, user, row.id)), refresh_token: next } }
   })
   if ('ok' in outcome) return outcome.ok
