@@ -33,63 +33,70 @@ function parseHead(raw: string): PartHead {
   return { name, filename, contentType }
 }
 
+type Scan = { buf: Buffer; state: 'preamble' | 'head' | 'body' | 'after'; finished: boolean; opening: Buffer; delimiter: Buffer }
+/** One step of the scan: the events it produced, or null when more input is needed. */
+type Step = (s: Scan) => MultipartEvent[] | null
+
+const STEPS: Record<Scan['state'], Step> = {
+  preamble(s) {
+    // The first boundary may follow a preamble, which is ignored.
+    const at = s.buf.indexOf(s.opening)
+    if (at < 0) {
+      if (s.buf.length > MAX_HEADER_BYTES) throw fileErrors.badMultipart('No multipart boundary found')
+      return null
+    }
+    s.buf = s.buf.subarray(at + s.opening.length)
+    s.state = 'after'
+    return []
+  },
+  after(s) {
+    if (s.buf.length < 2) return null
+    const tail = s.buf.subarray(0, 2).toString('latin1')
+    if (tail === '--') return (s.finished = true), []
+    if (tail !== '\r\n') throw fileErrors.badMultipart('Malformed multipart boundary')
+    s.buf = s.buf.subarray(2)
+    s.state = 'head'
+    return []
+  },
+  head(s) {
+    const end = s.buf.indexOf(CRLF2)
+    if (end < 0) {
+      if (s.buf.length > MAX_HEADER_BYTES) throw fileErrors.badMultipart('Part headers too large')
+      return null
+    }
+    const head = parseHead(s.buf.subarray(0, end).toString('utf8'))
+    s.buf = s.buf.subarray(end + 4)
+    s.state = 'body'
+    return [{ kind: 'part', head }]
+  },
+  body(s) {
+    const at = s.buf.indexOf(s.delimiter)
+    if (at < 0) {
+      // Keep back what could be the start of a delimiter split across chunks.
+      const safe = s.buf.length - (s.delimiter.length - 1)
+      if (safe <= 0) return null
+      const chunk = s.buf.subarray(0, safe)
+      s.buf = s.buf.subarray(safe)
+      return [{ kind: 'data', chunk }]
+    }
+    const events: MultipartEvent[] = at > 0 ? [{ kind: 'data', chunk: s.buf.subarray(0, at) }, { kind: 'end' }] : [{ kind: 'end' }]
+    s.buf = s.buf.subarray(at + s.delimiter.length)
+    s.state = 'after'
+    return events
+  },
+}
+
 /**
  * Parses a multipart/form-data stream incrementally: yields each part's head, its bytes
  * as they arrive (never holding more than one network chunk plus a boundary's length), and
  * its end. Anything malformed, or a stream ending early, is a 400.
  */
 export async function* parseMultipart(body: AsyncIterable<Uint8Array>, boundary: string): AsyncGenerator<MultipartEvent> {
-  const opening = Buffer.from(`--${boundary}`)
-  const delimiter = Buffer.from(`\r\n--${boundary}`)
-  let buf: Buffer = Buffer.alloc(0)
-  let state: 'preamble' | 'head' | 'body' | 'after' = 'preamble'
-  let finished = false
+  const s: Scan = { buf: Buffer.alloc(0), state: 'preamble', finished: false, opening: Buffer.from(`--${boundary}`), delimiter: Buffer.from(`\r\n--${boundary}`) }
   for await (const chunk of body) {
-    buf = buf.length ? Buffer.concat([buf, chunk]) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)
-    for (;;) {
-      if (state === 'preamble') {
-        // Accept the first boundary at the very start or after a preamble line.
-        const at = buf.indexOf(opening)
-        if (at < 0) {
-          if (buf.length > MAX_HEADER_BYTES) throw fileErrors.badMultipart('No multipart boundary found')
-          break
-        }
-        buf = buf.subarray(at + opening.length)
-        state = 'after'
-      } else if (state === 'after') {
-        if (buf.length < 2) break
-        const tail = buf.subarray(0, 2).toString('latin1')
-        if (tail === '--') { finished = true; break }
-        if (tail !== '\r\n') throw fileErrors.badMultipart('Malformed multipart boundary')
-        buf = buf.subarray(2)
-        state = 'head'
-      } else if (state === 'head') {
-        const end = buf.indexOf(CRLF2)
-        if (end < 0) {
-          if (buf.length > MAX_HEADER_BYTES) throw fileErrors.badMultipart('Part headers too large')
-          break
-        }
-        yield { kind: 'part', head: parseHead(buf.subarray(0, end).toString('utf8')) }
-        buf = buf.subarray(end + 4)
-        state = 'body'
-      } else if (state === 'body') {
-        const at = buf.indexOf(delimiter)
-        if (at < 0) {
-          // Keep back what could be the start of a delimiter split across chunks.
-          const safe = buf.length - (delimiter.length - 1)
-          if (safe > 0) {
-            yield { kind: 'data', chunk: buf.subarray(0, safe) }
-            buf = buf.subarray(safe)
-          }
-          break
-        }
-        if (at > 0) yield { kind: 'data', chunk: buf.subarray(0, at) }
-        yield { kind: 'end' }
-        buf = buf.subarray(at + delimiter.length)
-        state = 'after'
-      }
-    }
-    if (finished) return
+    s.buf = s.buf.length ? Buffer.concat([s.buf, chunk]) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)
+    for (let events = STEPS[s.state](s); events; events = s.finished ? null : STEPS[s.state](s)) yield* events
+    if (s.finished) return
   }
   throw fileErrors.badMultipart('The multipart body ended early')
 }
