@@ -106,7 +106,8 @@ export function createPresence(deps: PresenceDeps, opts = PRESENCE) {
 
   async function heartbeat() {
     const users = deps.hub.localUserIds()
-    for (let i = 0; i < users.length; i += 1000) await touch(users.slice(i, i + 1000))
+    // Small batches: each script blocks Redis while it runs.
+    for (let i = 0; i < users.length; i += 200) await touch(users.slice(i, i + 200))
   }
 
   async function sweep() {
