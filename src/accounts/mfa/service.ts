@@ -4,7 +4,7 @@ import { assertPassword } from '../password/service'
 import { sixDigitCode } from '../secrets'
 import type { AccountsDeps } from '../types'
 import { toUser } from '../users/present'
-import { findUserById, updateUser, type UserRow } from '../users/queries'
+import { enableTotp, findUserById, updateUser, type UserRow } from '../users/queries'
 import { CHALLENGE_TTL_SECONDS, MAX_CODE_ATTEMPTS, emailCode } from './challenge'
 import { deleteRecoveryCodes, checkSecondFactor, checkTotp, codeHash, codeMatches, newTotpSecret, replaceRecoveryCodes, totpFor } from './codes'
 
@@ -58,8 +58,10 @@ export async function confirmTotp(deps: AccountsDeps, userId: string, code: stri
   if (user.totp_enabled_at) throw accountErrors.mfaAlreadyEnabled()
   if (!user.totp_secret) throw accountErrors.mfaSetupRequired()
   if (!(await checkTotp(deps, user, code, false))) throw accountErrors.invalidCode()
+  const secret = user.totp_secret
   const recovery_codes = await deps.sql.begin(async (tx) => {
-    await updateUser(tx, user.id, { totp_enabled_at: nowDate() })
+    // Conditional: a concurrent confirm or a new setup in between must not enable a secret twice or unseen.
+    if (!(await enableTotp(tx, user.id, secret, nowDate()))) throw accountErrors.mfaAlreadyEnabled()
     return replaceRecoveryCodes(tx, user.id)
   })
   return { recovery_codes }

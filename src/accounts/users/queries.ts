@@ -52,3 +52,11 @@ export async function updateUser(sql: Tx, id: string, patch: UserPatch): Promise
     update users set ${sql(patch as Record<string, string>, cols as string[])}, updated_at = now() where id = ${id} returning *`
   return row ?? null
 }
+
+/** Turns TOTP on for the secret that was confirmed; false if it changed or TOTP is already on. */
+export async function enableTotp(sql: Tx, id: string, secret: string, now: Date): Promise<boolean> {
+  const rows = await sql`
+    update users set totp_enabled_at = ${now}, updated_at = now()
+    where id = ${id} and totp_secret = ${secret} and totp_enabled_at is null returning id`
+  return rows.length > 0
+}
