@@ -57,6 +57,9 @@ export function filesSuite(driver: Driver) {
         expect(original.first.headers.get('location')).toContain('X-Amz-Expires=300')
       } else {
         expect(original.res.headers.get('content-type')).toBe('image/png')
+        const etag = original.res.headers.get('etag')!
+        const again = await ctx.call('GET', res.body.url, { headers: { 'if-none-match': etag } })
+        expect([again.status, again.text]).toEqual([304, ''])
       }
     })
 

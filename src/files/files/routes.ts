@@ -40,16 +40,16 @@ export function filesRoutes(deps: Deps) {
     })
     .get(
       '/:id/content',
-      async ({ params, query, headers }) => fileContent(deps, params.id, query.variant, await viewerOf(deps, headers.authorization)),
+      async ({ params, query, headers }) => fileContent(deps, params.id, query.variant, await viewerOf(deps, headers.authorization), headers['if-none-match']),
       {
         params: FileParams,
         query: ContentQuery,
         detail: {
           summary: 'The file bytes (or a variant): streamed, or a 302 to a short-lived presigned URL with S3',
           security: optionalAuth.security,
-          responses: { 200: { description: 'The bytes' }, 302: { description: 'Redirect to a presigned storage URL' } },
+          responses: { 200: { description: 'The bytes' }, 302: { description: 'Redirect to a presigned storage URL' }, 304: { description: 'Not modified (ETag)' } },
         },
-        response: { 200: t.Any(), 302: t.Any(), ...errorResponses(401, 404, 422) },
+        response: { 200: t.Any(), 302: t.Any(), 304: t.Any(), ...errorResponses(401, 404, 422) },
       },
     )
     .delete(

@@ -99,7 +99,9 @@ export async function getFile(deps: Pick<Deps, 'sql'>, id: string, viewer: Viewe
  * The bytes of a file or one of its variants: a stream from local disk, or a redirect to a
  * short-lived presigned URL when the driver has one.
  */
-export async function fileContent(deps: Pick<Deps, 'sql' | 'storage'>, id: string, variant: VariantName | undefined, viewer: Viewer): Promise<Response> {
+export async function fileContent(
+  deps: Pick<Deps, 'sql' | 'storage'>, id: string, variant: VariantName | undefined, viewer: Viewer, ifNoneMatch?: string,
+): Promise<Response> {
   const row = await readableFile(deps, id, viewer)
   let key = row.storage_key
   let contentType = row.content_type
@@ -112,12 +114,15 @@ export async function fileContent(deps: Pick<Deps, 'sql' | 'storage'>, id: strin
   const cache = PUBLIC_PURPOSES.includes(row.purpose) ? 'public, max-age=300' : 'private, no-store'
   const presigned = deps.storage.presign(key, PRESIGN_SECONDS)
   if (presigned) return new Response(null, { status: 302, headers: { location: presigned, 'cache-control': 'private, no-store' } })
+  // Stored bytes never change under an id: a matching ETag needs no body.
+  const etag = `"${row.checksum_sha256.slice(0, 32)}${variant ? `-${variant}` : ''}"`
+  if (ifNoneMatch && ifNoneMatch.split(',').some((t) => t.trim() === etag)) return new Response(null, { status: 304, headers: { etag, 'cache-control': cache } })
   const blob = await deps.storage.get(key)
   if (!blob) throw fileErrors.notFound()
-  return new Response(blob, { headers: contentHeaders(row, contentType, blob.size, cache, variant) })
+  return new Response(blob, { headers: { ...contentHeaders(row, contentType, blob.size, cache), etag } })
 }
 
-function contentHeaders(row: FileRow, contentType: string, size: number, cache: string, variant?: string): Record<string, string> {
+function contentHeaders(row: FileRow, contentType: string, size: number, cache: string): Record<string, string> {
   const inline = contentType.startsWith('image/') || contentType === 'application/pdf' || contentType === 'text/plain'
   const name = encodeURIComponent(row.original_name ?? row.id)
   return {
@@ -127,7 +132,6 @@ function contentHeaders(row: FileRow, contentType: string, size: number, cache: 
     'content-disposition': `${inline ? 'inline' : 'attachment'}; filename*=UTF-8''${name}`,
     // Uploaded content must never run as a page of this origin.
     'content-security-policy': "default-src 'none'; sandbox",
-    etag: `"${row.checksum_sha256.slice(0, 32)}${variant ? `-${variant}` : ''}"`,
   }
 }
 
