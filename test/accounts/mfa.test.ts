@@ -68,6 +68,18 @@ describe('email MFA', () => {
     expect(r.body.error.code).toBe('challenge_expired')
   })
 
+  test('parallel guesses cannot get past the 5-attempt limit', async () => {
+    const u = await emailMfaUser()
+    const l = await login(u.email, PASSWORD)
+    const code = codeIn(await mailFor(u.email, 'mfa_code', u.seen))
+    const wrong = code === '000000' ? '111111' : '000000'
+    const results = await Promise.all(Array.from({ length: 10 }, () => verify(l.body.challenge_token, wrong)))
+    const codes = results.map((r) => r.body.error.code)
+    expect(codes.filter((c) => c === 'invalid_code')).toHaveLength(5)
+    expect(codes.filter((c) => c === 'challenge_expired')).toHaveLength(5)
+    expect((await verify(l.body.challenge_token, code)).body.error.code).toBe('challenge_expired')
+  })
+
   test('the code expires after 10 minutes → challenge_expired', async () => {
     const u = await emailMfaUser()
     const l = await login(u.email, PASSWORD)

@@ -10,6 +10,7 @@ import type { AccountsDeps, ClientContext } from '../types'
 import { toUser, mfaMethods } from '../users/present'
 import type { User } from '../users/model'
 import { findUserById, type UserRow } from '../users/queries'
+import { takeAttempt } from './attempts'
 import { checkSecondFactor, codeHash } from './codes'
 
 export const CHALLENGE_TTL_SECONDS = 600
@@ -64,10 +65,11 @@ export async function verifyChallenge(deps: AccountsDeps, token: string, code: s
   if (!rec.user_id || rec.user_id !== payload.sub || Number(rec.expires_at) <= now()) throw accountErrors.challengeExpired()
   const user = await findUserById(deps.sql, rec.user_id)
   if (!user) throw accountErrors.challengeExpired()
+  const attempt = await takeAttempt(deps, key, MAX_CODE_ATTEMPTS, 'user_id')
+  if (attempt === null) throw accountErrors.challengeExpired()
   const ok = await checkSecondFactor(deps, user, code, { context: cid, hash: rec.code_hash || undefined })
   if (!ok) {
-    const attempts = await deps.redis.hIncrBy(key, 'attempts', 1)
-    if (attempts >= MAX_CODE_ATTEMPTS) await deps.redis.del(key)
+    if (attempt >= MAX_CODE_ATTEMPTS) await deps.redis.del(key)
     throw accountErrors.invalidCode()
   }
   // Single use: of two concurrent right answers only the one that deletes the record wins.

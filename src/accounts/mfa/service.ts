@@ -6,6 +6,7 @@ import type { AccountsDeps } from '../types'
 import { toUser } from '../users/present'
 import { enableTotp, findUserById, updateUser, type UserRow } from '../users/queries'
 import { CHALLENGE_TTL_SECONDS, MAX_CODE_ATTEMPTS, emailCode } from './challenge'
+import { takeAttempt } from './attempts'
 import { deleteRecoveryCodes, checkSecondFactor, checkTotp, codeHash, codeMatches, newTotpSecret, replaceRecoveryCodes, totpFor } from './codes'
 
 // The emailed code of a signed-in user (enabling email MFA, or proving a factor to disable MFA).
@@ -28,16 +29,23 @@ async function userCode(deps: AccountsDeps, userId: string) {
   return rec.code_hash && Number(rec.expires_at) > now() ? rec.code_hash : undefined
 }
 
-/** Counts a wrong emailed code; the 5th kills it. */
-async function failUserCode(deps: AccountsDeps, userId: string): Promise<never> {
-  const key = userCodeKey(deps, userId)
-  if ((await deps.redis.hIncrBy(key, 'attempts', 1)) >= MAX_CODE_ATTEMPTS) await deps.redis.del(key)
+/** Reserves an attempt at the user's emailed code (5 at most); undefined hash when none is left. */
+async function userCodeAttempt(deps: AccountsDeps, userId: string) {
+  const hash = await userCode(deps, userId)
+  if (!hash) return { hash: undefined, last: false }
+  const n = await takeAttempt(deps, userCodeKey(deps, userId), MAX_CODE_ATTEMPTS, 'code_hash')
+  return n === null ? { hash: undefined, last: false } : { hash, last: n >= MAX_CODE_ATTEMPTS }
+}
+
+/** A wrong code: the 5th kills the emailed code. */
+async function failUserCode(deps: AccountsDeps, userId: string, last: boolean): Promise<never> {
+  if (last) await deps.redis.del(userCodeKey(deps, userId))
   throw accountErrors.invalidCode()
 }
 
 export async function confirmEmailMfa(deps: AccountsDeps, userId: string, code: string) {
-  const hash = await userCode(deps, userId)
-  if (!codeMatches(userId, code, hash)) return failUserCode(deps, userId)
+  const { hash, last } = await userCodeAttempt(deps, userId)
+  if (!codeMatches(userId, code, hash)) return failUserCode(deps, userId, last)
   await deps.redis.del(userCodeKey(deps, userId))
   const user = await updateUser(deps.sql, userId, { mfa_email_enabled: true })
   return { user: toUser(user!) }
@@ -70,9 +78,9 @@ export async function confirmTotp(deps: AccountsDeps, userId: string, code: stri
 /** Turns every MFA method off; needs the password and a second factor (TOTP, recovery or emailed code). */
 export async function disableMfa(deps: AccountsDeps, userId: string, password: string, code: string) {
   const user = await assertPassword(deps, userId, password)
-  const hash = await userCode(deps, userId)
+  const { hash, last } = await userCodeAttempt(deps, userId)
   const ok = await checkSecondFactor(deps, user, code, { context: userId, hash })
-  if (!ok) return hash ? failUserCode(deps, userId) : Promise.reject(accountErrors.invalidCode())
+  if (!ok) return failUserCode(deps, userId, last)
   await deps.redis.del(userCodeKey(deps, userId))
   const updated = await deps.sql.begin(async (tx) => {
     await deleteRecoveryCodes(tx, userId)
