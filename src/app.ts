@@ -8,11 +8,12 @@ import { healthRoutes } from './platform/health'
 import { wsRoutes } from './platform/ws/routes'
 import { tokenDepsOf } from './platform/http/auth'
 import { admin } from './admin'
-import { courses } from './courses'
 import { accounts } from './accounts'
+import { courses } from './courses'
 import { commerce } from './commerce'
 import { files } from './files'
 import { assertUsableFile } from './files/public'
+import { messaging } from './messaging'
 import { gamification } from './gamification'
 import { ai } from './ai'
 import pkg from '../package.json'
@@ -47,10 +48,11 @@ export function createApp(deps: Deps) {
         defaultLimit: config.BODY_MAX_BYTES,
       }),
     )
-    .use(cors({ origin: config.corsOrigins.includes('*') ? true : config.corsOrigins, credentials: true, exposeHeaders: ['X-Request-Id', 'Retry-After'] }))
+    // CORS only when origins are configured: without it browsers on other origins are refused anyway.
+    .use(config.corsOrigins.length ? cors({ origin: config.corsOrigins.includes('*') ? true : config.corsOrigins, credentials: true, exposeHeaders: ['X-Request-Id', 'Retry-After'] }) : new Elysia({ name: 'platform.no-cors' }))
     .use(openapiPlugin({ version: pkg.version, tags: API_TAGS }))
     .use(healthRoutes({ sql: deps.sql, redis: deps.redis, metrics: deps.metrics, metricsToken: config.METRICS_TOKEN }))
     .use(wsRoutes({ ...tokenDepsOf(deps), hub: deps.hub }))
-    .group('/api/v1', (api) => api.use(accounts(deps, { checkAvatar: (userId, fileId) => assertUsableFile(deps.sql, { fileId, ownerId: userId, purpose: 'avatar' }) })).use(admin(deps)).use(courses(deps)).use(commerce(deps)).use(files(deps)).use(gamification(deps)).use(ai(deps)))
+    .group('/api/v1', (api) => api.use(accounts(deps, { checkAvatar: (userId, fileId) => assertUsableFile(deps.sql, { fileId, ownerId: userId, purpose: 'avatar' }) })).use(admin(deps)).use(courses(deps)).use(commerce(deps)).use(files(deps)).use(messaging(deps)).use(gamification(deps)).use(ai(deps)))
 }
 export type App = ReturnType<typeof createApp>
