@@ -72,6 +72,23 @@ describe('payment events', () => {
     expect(await orderStatus(placed.order.id)).toBe('paid')
   })
 
+  test('cancel: a payment_failed order can be cancelled; a paid one cannot (409 invalid_transition)', async () => {
+    const failed = await placeOrder()
+    const failure = paymentIntentEvent('payment_intent.payment_failed', piOf(failed))
+    await deliver(failure)
+    await processed(failure.id)
+    const c = await call('POST', `/api/v1/orders/${failed.order.id}/cancel`, { token: failed.user.token })
+    expect(c.status).toBe(200)
+    expect(c.body.status).toBe('cancelled')
+    const paid = await placeOrder()
+    const success = paymentIntentEvent('payment_intent.succeeded', piOf(paid))
+    await deliver(success)
+    await processed(success.id)
+    const r = await call('POST', `/api/v1/orders/${paid.order.id}/cancel`, { token: paid.user.token })
+    expect(r.status).toBe(409)
+    expect(r.body.error.code).toBe('invalid_transition')
+  })
+
   test('charge.refunded → refunded + order.refunded; a refund before the success keeps it refunded, no payment.completed', async () => {
     const placed = await placeOrder()
     const success = paymentIntentEvent('payment_intent.succeeded', piOf(placed))
