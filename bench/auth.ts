@@ -35,6 +35,19 @@ async function loginLoad(url: string, users: string[]): Promise<LoadResult> {
   return { requests: latencies.length, errors, rps: latencies.length / ((performance.now() - start) / 1000), p50: pct(50), p99: pct(99) }
 }
 
+/** Raw argon2id verifications/s with the API's parameters (the ceiling for logins/s on this host). */
+async function argon2Rate(): Promise<number> {
+  const hash = await Bun.password.hash(PASSWORD, { algorithm: 'argon2id', memoryCost: 19456, timeCost: 2 })
+  const until = performance.now() + 2000
+  let n = 0
+  const start = performance.now()
+  await Promise.all(Array.from({ length: navigator.hardwareConcurrency * 2 }, async () => {
+    while (performance.now() < until) { await Bun.password.verify(PASSWORD, hash); n++ }
+  }))
+  return n / ((performance.now() - start) / 1000)
+}
+const ceiling = await argon2Rate()
+
 const api = await apiServer({ REDIS_PREFIX: `lyceum-bench-${process.pid}`, TRUST_PROXY: '1' })
 try {
   const users = await Promise.all(
@@ -49,7 +62,7 @@ try {
   await load({ url: health, connections: 4, seconds: 1 })
   const idle = await load({ url: health, connections: 4, seconds })
   const [logins, busy] = await Promise.all([loginLoad(api.url, users), load({ url: health, connections: 4, seconds })])
-  console.log(`cpus ${navigator.hardwareConcurrency}, ${connections} login clients, ${seconds} s`)
+  console.log(`cpus ${navigator.hardwareConcurrency}, ${connections} login clients, ${seconds} s; bare argon2id verifies/s on this host: ${ceiling.toFixed(1)}`)
   console.log(`POST /auth/login         ${fmt(logins)}`)
   console.log(`GET /health/live idle    ${fmt(idle)}`)
   console.log(`GET /health/live loaded  ${fmt(busy)}`)
