@@ -108,7 +108,9 @@ describe('GET /me/sessions · DELETE /me/sessions/:id', () => {
     // Already revoked, someone else's, or unknown: 404 (never leak existence).
     expect((await call('DELETE', `/api/v1/me/sessions/${target.id}`, { token: u.tokens.access_token })).status).toBe(404)
     const stranger = await register()
-    expect((await call('DELETE', `/api/v1/me/sessions/${list.body.items[0].id}`, { token: stranger.tokens.access_token })).status).toBe(404)
+    expect((await call('DELETE', `/api/v1/me/sessions/${list.body.items.find((s: { current: boolean }) => s.current).id}`, { token: stranger.tokens.access_token })).status).toBe(404)
+    // ...and the owner's session is untouched by the stranger's attempt.
+    expect((await call('GET', '/api/v1/me', { token: u.tokens.access_token })).status).toBe(200)
     expect((await call('DELETE', '/api/v1/me/sessions/not-a-uuid', { token: u.tokens.access_token })).status).toBe(422)
   })
 })

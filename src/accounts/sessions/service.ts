@@ -83,7 +83,8 @@ async function killSessionAccess(deps: AccountsDeps, sid: string) {
 /** Revokes one session of `userId`; false when it is not theirs or not live. */
 export async function revokeSession(deps: AccountsDeps, userId: string, sid: string): Promise<boolean> {
   const done = await q.revokeSessionRow(deps.sql, userId, sid, nowDate())
-  await killSessionAccess(deps, sid)
+  // Only the owner's live session: a guessed id of someone else's session must change nothing.
+  if (done) await killSessionAccess(deps, sid)
   return done
 }
 
