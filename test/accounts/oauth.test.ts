@@ -3,7 +3,7 @@ import { call, testApp, testAppWith, type CallResult } from '../helpers/app'
 import { uniqueEmail } from '../helpers/factories'
 import { advanceClock, resetClock } from '../../src/accounts/clock'
 import { sha256 } from '../../src/accounts/secrets'
-import { PASSWORD, authorizeAtProvider, codeIn, mailFor, register, startOidc, type IdClaims } from './helpers'
+import { PASSWORD, authorizeAtProvider, codeIn, mailFor, register, startOidc, tokenIn, type IdClaims } from './helpers'
 
 type Oidc = Awaited<ReturnType<typeof startOidc>>
 type App = Awaited<ReturnType<typeof testAppWith>>
@@ -110,6 +110,25 @@ describe('GET /auth/oauth/:provider/callback', () => {
     expect(linked.status).toBe(200)
     expect(linked.body.user.id).toBe(existing.user.id)
     expect(linked.body.user.email_verified).toBe(true)
+  })
+
+  test('linking to a never-verified account drops the password and sessions of whoever registered it', async () => {
+    // Someone pre-registers the victim's address (never verified)...
+    const squatter = await register()
+    const victimClaims = { sub: sub(), email: squatter.email, email_verified: true }
+    // ...then the real owner signs in with Google.
+    const r = await signIn('google', victimClaims)
+    expect(r.status).toBe(200)
+    expect(r.body.user.id).toBe(squatter.user.id)
+    const me = await call('GET', '/api/v1/me', { token: squatter.tokens.access_token }, api.app)
+    expect(me.body.error.code).toBe('token_revoked')
+    const pw = await call('POST', '/api/v1/auth/login', { body: { email: squatter.email, password: PASSWORD } }, api.app)
+    expect(pw.status).toBe(401)
+    // A verified account keeps its password when linked.
+    const owner = await register()
+    await call('POST', '/api/v1/auth/verify-email', { body: { token: tokenIn(await mailFor(owner.email, 'verify_email')) } })
+    await signIn('google', { sub: sub(), email: owner.email, email_verified: true })
+    expect((await call('POST', '/api/v1/auth/login', { body: { email: owner.email, password: PASSWORD } }, api.app)).status).toBe(200)
   })
 
   test('ADMIN_EMAILS: a provider-verified listed email becomes admin', async () => {

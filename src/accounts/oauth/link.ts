@@ -1,8 +1,10 @@
+import type { Tx } from '../../platform/db'
 import { writeEvent } from '../../platform/outbox'
 import { sendVerification } from '../auth/service'
 import { nowDate } from '../clock'
 import { accountErrors } from '../errors'
 import { sendAccountMail } from '../mail'
+import { revokeAllSessions } from '../sessions/service'
 import type { AccountsDeps } from '../types'
 import { isAdminEmail } from '../users/present'
 import { findUserByEmail, findUserById, insertUser, updateUser, type UserRow } from '../users/queries'
@@ -20,6 +22,15 @@ async function markVerified(deps: AccountsDeps, sql: Parameters<typeof updateUse
 }
 
 /**
+ * Linking a provider-verified email to an account whose email was never verified: the password
+ * set by whoever registered it is dropped (pre-registration account takeover); the owner can set
+ * one with "forgot password". MFA stays on, so an MFA user still gets the challenge.
+ */
+async function resetUnprovenCredentials(tx: Tx, userId: string) {
+  await updateUser(tx, userId, { password_hash: null })
+}
+
+/**
  * Finds the user of a provider identity, links it to the account with the same email (only
  * when the provider says the email is verified), or creates a new account.
  */
@@ -27,7 +38,7 @@ export async function findOrCreateOAuthUser(deps: AccountsDeps, id: ProviderIden
   const created = await deps.sql.begin(async (tx) => {
     const linkedId = await findIdentityUserId(tx, id.provider, id.subject)
     const linked = linkedId ? await findUserById(tx, linkedId) : null
-    if (linked) return { user: await markVerified(deps, tx, linked, id), isNew: false }
+    if (linked) return { user: await markVerified(deps, tx, linked, id), isNew: false, takeover: false }
     if (!id.email) throw accountErrors.oauthFailed('The provider did not share an email address')
     const existing = await findUserByEmail(tx, id.email)
     if (existing && !id.emailVerified) throw accountErrors.emailUnverifiedConflict()
@@ -42,8 +53,12 @@ export async function findOrCreateOAuthUser(deps: AccountsDeps, id: ProviderIden
       }))
     await insertIdentity(tx, { provider: id.provider, subject: id.subject, user_id: user.id, email: id.email })
     if (!existing) await writeEvent(tx, 'user.registered', { user_id: user.id })
-    return { user: existing ? await markVerified(deps, tx, existing, id) : user, isNew: !existing }
+    const takeover = !!existing && !existing.email_verified_at
+    if (takeover) await resetUnprovenCredentials(tx, existing.id)
+    return { user: existing ? await markVerified(deps, tx, takeover ? (await findUserById(tx, existing.id))! : existing, id) : user, isNew: !existing, takeover }
   })
+  // Whoever registered the unverified account never proved the address: their sessions end.
+  if (created.takeover) await revokeAllSessions(deps, created.user.id)
   if (created.isNew) {
     const u = created.user
     await sendAccountMail(deps, 'welcome', u.email, { display_name: u.display_name, app_url: deps.config.PUBLIC_URL }, `welcome-${u.id}`)
