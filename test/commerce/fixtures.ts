@@ -76,3 +76,15 @@ export async function newPaidCourse(price_cents = 4900) {
   if (p.status !== 200) throw new Error(`publish ${p.status} ${p.text}`)
   return { course: c.body as { id: string; title: string; slug: string }, instructor }
 }
+
+/** Uploads a small real PNG through POST /files and returns its id. */
+export async function uploadImage(token: string, purpose: 'product_image' | 'attachment') {
+  const sharp = (await import('sharp')).default
+  const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#4f46e5' } }).png().toBuffer()
+  const form = new FormData()
+  form.append('purpose', purpose)
+  form.append('file', new Blob([new Uint8Array(png)], { type: 'image/png' }), 'pic.png')
+  const r = await call('POST', '/api/v1/files', { token, raw: form })
+  if (r.status !== 201) throw new Error(`upload failed: ${r.status} ${r.text}`)
+  return r.body.id as string
+}

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'bun:test'
 import { call } from '../helpers/app'
 import { newUser } from '../helpers/factories'
-import { newProduct, theAdmin, uniq } from './fixtures'
+import { newProduct, theAdmin, uniq, uploadImage } from './fixtures'
 
 describe('admin products', () => {
   test('create → 201 product shape; slug from name, currency lower-cased', async () => {
@@ -15,13 +15,28 @@ describe('admin products', () => {
     expect(r.body.created_at).toBeString()
   })
 
-  test('stock omitted = unlimited (null); image_file_ids become stable URLs', async () => {
+  test('stock omitted = unlimited (null); image_file_ids (own product_image uploads) become stable URLs', async () => {
     const a = await theAdmin()
-    const fid = crypto.randomUUID()
+    const fid = await uploadImage(a.token, 'product_image')
     const r = await call('POST', '/api/v1/admin/products', { token: a.token, body: { name: `E-book ${uniq()}`, description: '', price_cents: 500, currency: 'usd', kind: 'digital', image_file_ids: [fid] } })
     expect(r.status).toBe(201)
     expect(r.body.stock).toBeNull()
     expect(r.body.image_urls).toEqual([`/api/v1/files/${fid}/content`])
+  })
+
+  test('image_file_ids that are unknown, of another purpose or another user → 422 naming the field', async () => {
+    const a = await theAdmin()
+    const other = await newUser({ role: 'admin' })
+    const attachment = await uploadImage(a.token, 'attachment')
+    const foreign = await uploadImage(other.token, 'product_image')
+    for (const ids of [[crypto.randomUUID()], [attachment], [foreign]]) {
+      const r = await call('POST', '/api/v1/admin/products', { token: a.token, body: { name: `Pic ${uniq()}`, description: '', price_cents: 500, currency: 'usd', kind: 'digital', image_file_ids: ids } })
+      expect(r.status).toBe(422)
+      expect(r.body.error.details.map((d: { field: string }) => d.field)).toContain('image_file_ids')
+    }
+    const created = await newProduct({})
+    const patched = await call('PATCH', `/api/v1/admin/products/${created.id}`, { token: a.token, body: { image_file_ids: [foreign] } })
+    expect(patched.status).toBe(422)
   })
 
   test('duplicate explicit slug → 409 slug_taken; bad body → 422; course kind needs course_id', async () => {

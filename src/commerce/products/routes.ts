@@ -38,13 +38,13 @@ export function adminProductRoutes(deps: Deps) {
       detail: { summary: 'Any product, archived ones included' },
       response: { 200: Product, ...errorResponses(401, 403, 404, 422) },
     })
-    .post('', async ({ body, set }) => { set.status = 201; return createProduct(deps, body) }, {
+    .post('', async ({ auth, body, set }) => { set.status = 201; return createProduct(deps, auth.userId, body) }, {
       auth: 'admin',
       body: ProductCreate,
       detail: { summary: 'Create a product' },
       response: { 201: Product, ...errorResponses(401, 403, 409, 422) },
     })
-    .patch('/:id', ({ params, body }) => patchProduct(deps, params.id, body), {
+    .patch('/:id', ({ auth, params, body }) => patchProduct(deps, auth.userId, params.id, body), {
       auth: 'admin',
       params: IdParam,
       body: ProductPatch,

@@ -1,6 +1,7 @@
 import type { Deps } from '../../platform/deps'
 import { isUniqueViolation } from '../../platform/db'
 import { fileContentUrl } from '../../accounts/public'
+import { assertUsableFiles } from '../../files/public'
 import { AppError } from '../../platform/http/errors'
 import { commerceErrors } from '../errors'
 import type { ProductCreateInput, ProductDto, ProductPatchInput, ProductQueryInput } from './model'
@@ -30,7 +31,13 @@ export async function freeSlug(d: D, base: string): Promise<string> {
   return `${base}-${crypto.randomUUID().slice(0, 8)}`
 }
 
-export async function createProduct(d: D, input: ProductCreateInput): Promise<ProductDto> {
+/** Product images must be the acting admin's own uploads made for `product_image`. */
+async function checkImages(d: D, actorId: string, ids: string[] | undefined) {
+  if (ids?.length) await assertUsableFiles(d.sql, { fileIds: ids, ownerId: actorId, purpose: 'product_image' })
+}
+
+export async function createProduct(d: D, actorId: string, input: ProductCreateInput): Promise<ProductDto> {
+  await checkImages(d, actorId, input.image_file_ids)
   if (input.kind === 'course' && !input.course_id) throw commerceErrors.invalidProduct('course_id', 'A course product needs course_id')
   if (input.kind !== 'course' && input.course_id) throw commerceErrors.invalidProduct('course_id', 'Only a course product has a course_id')
   const slug = input.slug ?? (await freeSlug(d, slugify(input.name)))
@@ -43,9 +50,10 @@ export async function createProduct(d: D, input: ProductCreateInput): Promise<Pr
   }
 }
 
-export async function patchProduct(d: D, id: string, input: ProductPatchInput): Promise<ProductDto> {
+export async function patchProduct(d: D, actorId: string, id: string, input: ProductPatchInput): Promise<ProductDto> {
   const current = await findProduct(d.sql, id, true)
   if (!current) throw commerceErrors.productNotFound()
+  await checkImages(d, actorId, input.image_file_ids)
   if (current.kind === 'course' && input.stock != null) throw commerceErrors.invalidProduct('stock', 'A course product has unlimited stock')
   try {
     const row = await updateProduct(d.sql, current.id, input)
