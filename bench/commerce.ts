@@ -7,7 +7,7 @@
 import postgres from 'postgres'
 import { migrate } from '../src/platform/migrate'
 import { searchProducts } from '../src/commerce/products/search'
-import { apiServer, fmt, load, type LoadResult } from './lib'
+import { apiServer, fmt, load, loadFn } from './lib'
 
 const seconds = Number(process.argv[2] ?? 5)
 const connections = Number(process.argv[3] ?? 32)
@@ -37,26 +37,6 @@ async function seed(n: number) {
   await sql`analyze products`
 }
 
-/** The same closed loop as `load`, calling a function instead of fetch. */
-async function loadFn(fn: () => Promise<unknown>): Promise<LoadResult> {
-  const until = performance.now() + seconds * 1000
-  const latencies: number[] = []
-  let errors = 0
-  const loop = async () => {
-    while (performance.now() < until) {
-      const t0 = performance.now()
-      try { await fn() } catch { errors++ }
-      latencies.push(performance.now() - t0)
-    }
-  }
-  const start = performance.now()
-  await Promise.all(Array.from({ length: connections }, loop))
-  const elapsed = (performance.now() - start) / 1000
-  latencies.sort((a, b) => a - b)
-  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0
-  return { requests: latencies.length, errors, rps: latencies.length / elapsed, p50: pct(50), p99: pct(99) }
-}
-
 let api: Awaited<ReturnType<typeof apiServer>> | undefined
 try {
   await migrate(sql as never)
@@ -73,7 +53,7 @@ try {
     const found = ((await (await fetch(target)).json()) as { items: unknown[] }).items.length
     await load({ url: target, connections, seconds: 1 }) // warm-up
     const http = await load({ url: target, connections, seconds })
-    const direct = await loadFn(() => searchProducts(sql, { ...q, limit: 20 }))
+    const direct = await loadFn(() => searchProducts(sql, { ...q, limit: 20 }), { connections, seconds })
     console.log(`${name} (${found} items/page)\n  API      ${fmt(http)}\n  SQL only ${fmt(direct)}\n  ratio    ${(http.rps / direct.rps).toFixed(2)}`)
   }
 } finally {

@@ -4,8 +4,8 @@
  */
 export type LoadResult = { requests: number; errors: number; rps: number; p50: number; p99: number }
 
-export async function load(opts: { url: string; headers?: Record<string, string>; connections?: number; seconds?: number; expect?: number }): Promise<LoadResult> {
-  const connections = opts.connections ?? 64
+/** Runs `fn` in `connections` concurrent closed loops for `seconds`; a throw counts as an error. */
+export async function loadFn(fn: () => Promise<unknown>, opts: { connections?: number; seconds?: number } = {}): Promise<LoadResult> {
   const until = performance.now() + (opts.seconds ?? 5) * 1000
   const latencies: number[] = []
   let errors = 0
@@ -13,9 +13,7 @@ export async function load(opts: { url: string; headers?: Record<string, string>
     while (performance.now() < until) {
       const t0 = performance.now()
       try {
-        const r = await fetch(opts.url, { headers: opts.headers })
-        await r.arrayBuffer()
-        if (r.status !== (opts.expect ?? 200)) errors++
+        await fn()
       } catch {
         errors++
       }
@@ -23,11 +21,20 @@ export async function load(opts: { url: string; headers?: Record<string, string>
     }
   }
   const start = performance.now()
-  await Promise.all(Array.from({ length: connections }, loop))
+  await Promise.all(Array.from({ length: opts.connections ?? 64 }, loop))
   const elapsed = (performance.now() - start) / 1000
   latencies.sort((a, b) => a - b)
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0
   return { requests: latencies.length, errors, rps: latencies.length / elapsed, p50: pct(50), p99: pct(99) }
+}
+
+/** Closed-loop keep-alive GETs of `url`; an unexpected status counts as an error. */
+export function load(opts: { url: string; headers?: Record<string, string>; connections?: number; seconds?: number; expect?: number }): Promise<LoadResult> {
+  return loadFn(async () => {
+    const r = await fetch(opts.url, { headers: opts.headers })
+    await r.arrayBuffer()
+    if (r.status !== (opts.expect ?? 200)) throw new Error(`status ${r.status}`)
+  }, opts)
 }
 
 export const fmt = (r: LoadResult) => `${r.rps.toFixed(0).padStart(7)} req/s  p50 ${r.p50.toFixed(2).padStart(6)} ms  p99 ${r.p99.toFixed(2).padStart(6)} ms  errors ${r.errors}`
