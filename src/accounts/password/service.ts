@@ -14,12 +14,16 @@ export const FORGOT_ANSWER = { message: 'If an account exists for this email, a 
 export async function forgotPassword(deps: AccountsDeps, email: string, ctx: ClientContext) {
   const account = email.trim().toLowerCase()
   await enforceRateLimits(deps, [[limits.forgotIp, ctx.ip], [limits.forgotAccount, account]])
-  const user = await findUserByEmail(deps.sql, account)
-  if (user && user.status === 'active') {
-    const token = await createEmailToken(deps.sql, user.id, 'password_reset')
-    await sendAccountMail(deps, 'password_reset', user.email, { display_name: user.display_name, token, link: appLink(deps, '/reset-password', token) })
-  }
+  // Not awaited: the answer must not take longer when the account exists (timing enumeration).
+  void mailResetLink(deps, account).catch((err) => deps.log.error('password reset email failed', { error: String((err as Error)?.message ?? err) }))
   return FORGOT_ANSWER
+}
+
+async function mailResetLink(deps: AccountsDeps, email: string) {
+  const user = await findUserByEmail(deps.sql, email)
+  if (!user || user.status !== 'active') return
+  const token = await createEmailToken(deps.sql, user.id, 'password_reset')
+  await sendAccountMail(deps, 'password_reset', user.email, { display_name: user.display_name, token, link: appLink(deps, '/reset-password', token) })
 }
 
 /** Sets a new password from a reset token, then signs the user out everywhere. */
