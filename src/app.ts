@@ -35,6 +35,10 @@ const API_TAGS = [
 export function createApp(deps: Deps) {
   const { config } = deps
   return new Elysia({
+    // Responses are JSON: Dates serialise to ISO-8601 by themselves, so the generic TypeBox
+    // Encode pass over every response (t.Date is a Transform) is pure overhead. Responses are
+    // still checked against their schemas and cleaned of undeclared fields.
+    encodeSchema: false,
     serve: { maxRequestBodySize: Math.max(config.UPLOAD_MAX_BYTES, config.BODY_MAX_BYTES) + 1024 * 1024 },
     websocket: { maxPayloadLength: 1024 * 1024, idleTimeout: 60, sendPings: true },
   })

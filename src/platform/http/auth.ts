@@ -12,6 +12,16 @@ export type AuthContext = { userId: string; role: Role; sid: string; jti: string
 export type TokenDeps = { secret: string; redis: Redis; keys: Keyspace; accessTtl: number }
 
 const encoder = new TextEncoder()
+// jose imports a raw secret into a CryptoKey on every call; import each secret once instead.
+const hmacKeys = new Map<string, Promise<CryptoKey>>()
+const hmacKey = (secret: string) => {
+  let key = hmacKeys.get(secret)
+  if (!key) {
+    key = crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify'])
+    hmacKeys.set(secret, key)
+  }
+  return key
+}
 
 /**
  * Signs a short-lived HS256 access token. `ts` (issue time in ms) lets a per-user
@@ -26,7 +36,7 @@ export async function signAccessToken(deps: Pick<TokenDeps, 'secret' | 'accessTt
     .setJti(jti)
     .setIssuedAt(Math.floor(now / 1000))
     .setExpirationTime(Math.floor(now / 1000) + deps.accessTtl)
-    .sign(encoder.encode(deps.secret))
+    .sign(await hmacKey(deps.secret))
   return { token, jti, expiresIn: deps.accessTtl }
 }
 
@@ -39,13 +49,13 @@ export async function signTypedToken(secret: string, type: string, subject: stri
     .setJti(crypto.randomUUID())
     .setIssuedAt(now)
     .setExpirationTime(now + ttlSeconds)
-    .sign(encoder.encode(secret))
+    .sign(await hmacKey(secret))
 }
 
 /** Verifies a typed JWT; expired → `expiredCode`, anything else wrong → `invalidCode` (401). */
 export async function verifyTypedToken(secret: string, token: string, type: string, expiredCode = 'token_expired', invalidCode = 'unauthorized') {
   try {
-    const { payload } = await jwtVerify(token, encoder.encode(secret), { algorithms: ['HS256'] })
+    const { payload } = await jwtVerify(token, await hmacKey(secret), { algorithms: ['HS256'] })
     if (payload.type !== type || typeof payload.sub !== 'string') throw httpErrors.unauthorized('Invalid token', invalidCode)
     return payload as typeof payload & { sub: string }
   } catch (err) {
