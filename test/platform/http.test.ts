@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test'
-import { call, testApp } from '../helpers/app'
+import { call, testApp, testAppWith } from '../helpers/app'
 import { newUser } from '../helpers/factories'
 
 describe('error envelope', () => {
@@ -116,5 +116,18 @@ describe('input Postgres cannot store', () => {
     expect(((await nul.json()) as { error: { code: string } }).error.code).toBe('validation_failed')
     const big = await app.handle(new Request('http://localhost/num', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ n: '99999999999' }) }))
     expect(big.status).toBe(422)
+  })
+})
+
+describe('metrics token', () => {
+  test('with METRICS_TOKEN set, /metrics needs it as a Bearer token', async () => {
+    const { app } = await testAppWith({ METRICS_TOKEN: 'scrape-secret' })
+    const none = await call('GET', '/metrics', {}, app)
+    expect(none.status).toBe(401)
+    expect(none.body.error.code).toBe('unauthorized')
+    expect((await call('GET', '/metrics', { token: 'wrong' }, app)).status).toBe(401)
+    const ok = await call('GET', '/metrics', { token: 'scrape-secret' }, app)
+    expect(ok.status).toBe(200)
+    expect(ok.text).toContain('http_requests_total')
   })
 })
