@@ -17,5 +17,4 @@ export const aiErrors = {
   sessionNotFound: () => httpErrors.notFound('Scenario session not found'),
   notAuthor: () => httpErrors.forbidden('Only the scenario author or an admin may change it'),
   alreadyResolved: () => httpErrors.conflict('already_resolved', 'This scenario session is already resolved'),
-  badCursor: () => httpErrors.validation([{ field: 'cursor', message: 'invalid cursor' }]),
 }

@@ -1,5 +1,5 @@
 import type { Tx } from '../platform/db'
-import { slugify } from './products/service'
+import { productSlug } from './products/service'
 
 export type CourseForSale = { id: string; title: string; slug: string; price_cents: number; currency: string; status: string }
 
@@ -17,7 +17,7 @@ export async function syncCourseProduct(sql: Tx, course: CourseForSale): Promise
     return { product_id: existing.id, status: onSale ? 'active' : 'archived' }
   }
   if (!onSale) return { product_id: null, status: 'none' }
-  const base = slugify(course.slug || course.title)
+  const base = productSlug(course.slug || course.title)
   const [row] = await sql<{ id: string }[]>`
     insert into products (slug, name, description, kind, course_id, price_cents, currency, stock, category, tags)
     values (

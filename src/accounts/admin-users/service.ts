@@ -1,6 +1,6 @@
 import { httpErrors } from '../../platform/http/errors'
 import type { Role } from '../../platform/http/auth'
-import { decodeCursor, page } from '../cursor'
+import { decodeKeyset, keysetPage } from '../../platform/http/cursor'
 import { accountErrors } from '../errors'
 import { revokeAllSessions } from '../sessions/service'
 import type { AccountsDeps } from '../types'
@@ -10,8 +10,9 @@ import { listUsers } from './queries'
 
 export async function adminListUsers(deps: Pick<AccountsDeps, 'sql'>, q: { search?: string; role?: string; status?: string; limit?: number; cursor?: string }) {
   const limit = q.limit ?? 20
-  const rows = await listUsers(deps.sql, { ...q, limit: limit + 1, after: decodeCursor(q.cursor) })
-  return page(rows, limit, (r) => ({ at: r.created_at, id: r.id }), toUser)
+  const rows = await listUsers(deps.sql, { ...q, limit: limit + 1, after: decodeKeyset(q.cursor) ?? undefined })
+  const { items, next_cursor } = keysetPage(rows, limit, (r) => ({ at: r.created_at, id: r.id }))
+  return { items: items.map(toUser), next_cursor }
 }
 
 /**

@@ -1,6 +1,6 @@
 import { httpErrors } from '../../platform/http/errors'
 import { nowDate } from '../clock'
-import { decodeCursor, page } from '../cursor'
+import { decodeKeyset, keysetPage } from '../../platform/http/cursor'
 import { listLiveSessions } from '../sessions/queries'
 import { revokeSession } from '../sessions/service'
 import type { AccountsDeps, AccountsOptions } from '../types'
@@ -32,15 +32,19 @@ export async function patchMe(
 
 export async function listSessions(deps: Pick<AccountsDeps, 'sql'>, auth: { userId: string; sid: string }, q: { limit?: number; cursor?: string }) {
   const limit = q.limit ?? 20
-  const rows = await listLiveSessions(deps.sql, auth.userId, nowDate(), limit + 1, decodeCursor(q.cursor))
-  return page(rows, limit, (r) => ({ at: r.last_used_at, id: r.id }), (r) => ({
-    id: r.id,
-    device: r.device,
-    ip: r.ip,
-    created_at: r.created_at,
-    last_used_at: r.last_used_at,
-    current: r.id === auth.sid,
-  }))
+  const rows = await listLiveSessions(deps.sql, auth.userId, nowDate(), limit + 1, decodeKeyset(q.cursor) ?? undefined)
+  const { items, next_cursor } = keysetPage(rows, limit, (r) => ({ at: r.last_used_at, id: r.id }))
+  return {
+    items: items.map((r) => ({
+      id: r.id,
+      device: r.device,
+      ip: r.ip,
+      created_at: r.created_at,
+      last_used_at: r.last_used_at,
+      current: r.id === auth.sid,
+    })),
+    next_cursor,
+  }
 }
 
 export async function deleteSession(deps: AccountsDeps, userId: string, sid: string) {

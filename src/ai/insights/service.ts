@@ -3,7 +3,7 @@ import type { Deps } from '../../platform/deps'
 import { aiProvider } from '../../platform/ai'
 import type { InsightJob } from '../jobs'
 import { describeLearner, learnerSnapshot, type LearnerSnapshot } from '../shared/context'
-import { decodeCursor, page } from '../shared/cursor'
+import { decodeKeyset, keysetPage } from '../../platform/http/cursor'
 import { completeStructured } from '../shared/structured'
 import { recordTokens } from '../shared/usage'
 import * as q from './queries'
@@ -61,6 +61,6 @@ export async function generateInsight(deps: Pick<Deps, 'sql' | 'config' | 'hub' 
 
 export async function listMyInsights(deps: Pick<Deps, 'sql'>, userId: string, query: { limit?: number; cursor?: string }) {
   const limit = query.limit ?? 20
-  const rows = await q.listInsights(deps.sql, userId, limit, decodeCursor(query.cursor))
-  return page(rows, limit, (r) => r.created_at)
+  const rows = await q.listInsights(deps.sql, userId, limit, decodeKeyset(query.cursor))
+  return keysetPage(rows, limit, (r) => ({ at: r.created_at, id: r.id }))
 }

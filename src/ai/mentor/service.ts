@@ -2,9 +2,9 @@ import type { Deps } from '../../platform/deps'
 import { aiProvider, type AiMessage, type AiUsage } from '../../platform/ai'
 import { findCourseTitles } from '../../courses/public'
 import { httpErrors } from '../../platform/http/errors'
+import { decodeCursor, decodeKeyset, encodeCursor, keysetPage, page } from '../../platform/http/cursor'
 import { aiErrors } from '../errors'
 import { learnerSnapshot, mentorSystemPrompt, offlineMentorReply, trimHistory } from '../shared/context'
-import { decodeCursor, decodeSeqCursor, encodeSeqCursor, page } from '../shared/cursor'
 import { recordTokens, refundQuota, reserveQuota, usageToday } from '../shared/usage'
 import * as q from './queries'
 import type { ChatBody } from './model'
@@ -81,21 +81,23 @@ export async function chat(deps: MentorDeps, userId: string, body: typeof ChatBo
 
 export async function listMyConversations(deps: Pick<Deps, 'sql'>, userId: string, query: { limit?: number; cursor?: string }) {
   const limit = query.limit ?? 20
-  const rows = await q.listConversations(deps.sql, userId, limit, decodeCursor(query.cursor))
-  const { items, next_cursor } = page(rows, limit, (r) => r.updated_at)
+  const rows = await q.listConversations(deps.sql, userId, limit, decodeKeyset(query.cursor))
+  const { items, next_cursor } = keysetPage(rows, limit, (r) => ({ at: r.updated_at, id: r.id }))
   return { items: items.map(({ user_id: _, ...c }) => c), next_cursor }
 }
+
+/** Messages page by their insertion counter `n` (a bigint, so kept as a string). */
+type SeqCursor = { n: string }
+const isSeqCursor = (v: any): v is SeqCursor => typeof v?.n === 'string' && /^\d{1,18}$/.test(v.n)
 
 export async function listConversationMessages(deps: Pick<Deps, 'sql'>, userId: string, id: string, query: { limit?: number; cursor?: string }) {
   const conv = await q.findConversation(deps.sql, id)
   if (!conv || conv.user_id !== userId) throw aiErrors.conversationNotFound()
   const limit = query.limit ?? 50
-  const rows = await q.listMessages(deps.sql, id, limit, decodeSeqCursor(query.cursor))
-  const items = rows.slice(0, limit)
-  return {
-    items: items.map(({ n: _, ...m }) => m),
-    next_cursor: rows.length > limit ? encodeSeqCursor(items[items.length - 1]!.n) : null,
-  }
+  const after = query.cursor ? decodeCursor(query.cursor, isSeqCursor).n : null
+  const rows = await q.listMessages(deps.sql, id, limit, after)
+  const { items, next_cursor } = page(rows, limit, (last) => encodeCursor({ n: last.n } satisfies SeqCursor))
+  return { items: items.map(({ n: _, ...m }) => m), next_cursor }
 }
 
 /** Today's quota use and tokens of the learner. */

@@ -1,7 +1,7 @@
 import type { Deps } from '../../platform/deps'
 import type { AuthContext } from '../../platform/http/auth'
 import { aiErrors } from '../errors'
-import { decodeCursor, page } from '../shared/cursor'
+import { decodeKeyset, keysetPage } from '../../platform/http/cursor'
 import type { CreateScenario, PatchScenario, ScenarioQuery } from './model'
 import * as q from './queries'
 
@@ -25,6 +25,6 @@ export async function getScenario(deps: Pick<Deps, 'sql'>, id: string) {
 
 export async function listScenarioPage(deps: Pick<Deps, 'sql'>, query: typeof ScenarioQuery.static) {
   const limit = query.limit ?? 20
-  const rows = await q.listScenarios(deps.sql, { difficulty: query.difficulty, limit, after: decodeCursor(query.cursor) })
-  return page(rows, limit, (r) => r.created_at)
+  const rows = await q.listScenarios(deps.sql, { difficulty: query.difficulty, limit, after: decodeKeyset(query.cursor) })
+  return keysetPage(rows, limit, (r) => ({ at: r.created_at, id: r.id }))
 }

@@ -1,19 +1,12 @@
 import type { Tx } from '../../platform/db'
+import { encodeCursor, tryDecodeCursor } from '../../platform/http/cursor'
 import type { ProductQueryInput } from './model'
 import { PRODUCT_COLUMNS, type ProductRow } from './queries'
 
 type Cursor = { o?: number; v?: number | string; id?: string; f?: number }
-
-export const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url')
-export function decodeCursor(s: string | undefined): Cursor | null {
-  if (!s) return null
-  try {
-    const c = JSON.parse(Buffer.from(s, 'base64url').toString()) as Cursor
-    return c && typeof c === 'object' ? c : null
-  } catch {
-    return null
-  }
-}
+// Lenient on purpose: an unreadable cursor restarts the listing (200) rather than failing, and
+// `keyset` checks each field before it reaches SQL.
+const isCursor = (c: any): c is Cursor => c !== null && typeof c === 'object'
 
 /** `word:*` terms of the words in `search`, AND-ed: lets "prog" find "programming". */
 export function prefixQuery(search: string): string | null {
@@ -46,7 +39,7 @@ function matcher(sql: Tx, search: string, fuzzy: boolean) {
  */
 export async function searchProducts(sql: Tx, q: Query): Promise<{ rows: ProductRow[]; next: string | null }> {
   const search = q.search?.trim() || undefined
-  const cursor = decodeCursor(q.cursor)
+  const cursor = q.cursor ? tryDecodeCursor(q.cursor, isCursor) : null
   const first = await searchPage(sql, q, search, cursor, cursor?.f === 1)
   if (first.rows.length > 0 || !search || cursor || !prefixQuery(search)) return first
   return searchPage(sql, q, search, null, true)
@@ -84,8 +77,8 @@ async function searchPage(sql: Tx, q: Query, search: string | undefined, cursor:
   if (rows.length > q.limit && last) {
     const f = fuzzy ? 1 : undefined
     next = sort === 'relevance'
-      ? encodeCursor({ o: offset + q.limit, f })
-      : encodeCursor({ v: sort === 'newest' ? last.created_at.toISOString() : last.price_cents, id: last.id, f })
+      ? encodeCursor({ o: offset + q.limit, f } satisfies Cursor)
+      : encodeCursor({ v: sort === 'newest' ? last.created_at.toISOString() : last.price_cents, id: last.id, f } satisfies Cursor)
   }
   return { rows: page, next }
 }

@@ -1,5 +1,6 @@
 import type { Deps } from '../../platform/deps'
 import { isUniqueViolation } from '../../platform/db'
+import { slugify } from '../../platform/slug'
 import { fileContentUrl } from '../../accounts/public'
 import { assertUsableFiles } from '../../files/public'
 import { AppError } from '../../platform/http/errors'
@@ -16,11 +17,8 @@ export const toProduct = (r: ProductRow): ProductDto => ({
   image_urls: r.image_file_ids.map(fileContentUrl), status: r.status, created_at: r.created_at,
 })
 
-/** A URL-safe slug from a name: lower case ASCII words joined by dashes. */
-export function slugify(name: string): string {
-  const s = name.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '')
-  return (s || 'product').slice(0, 100).replace(/-+$/, '')
-}
+/** A product's slug from its name (or a course's slug/title). */
+export const productSlug = (name: string) => slugify(name, { maxLength: 100, fallback: 'product' })
 
 /** The first free slug among `base`, `base-2`, `base-3`... (a random tail after a few tries). */
 export async function freeSlug(d: D, base: string): Promise<string> {
@@ -40,7 +38,7 @@ export async function createProduct(d: D, actorId: string, input: ProductCreateI
   await checkImages(d, actorId, input.image_file_ids)
   if (input.kind === 'course' && !input.course_id) throw commerceErrors.invalidProduct('course_id', 'A course product needs course_id')
   if (input.kind !== 'course' && input.course_id) throw commerceErrors.invalidProduct('course_id', 'Only a course product has a course_id')
-  const slug = input.slug ?? (await freeSlug(d, slugify(input.name)))
+  const slug = input.slug ?? (await freeSlug(d, productSlug(input.name)))
   try {
     return toProduct(await insertProduct(d.sql, { ...input, slug }))
   } catch (err) {

@@ -1,4 +1,5 @@
 import type { Tx } from '../../platform/db'
+import type { Keyset } from '../../platform/http/cursor'
 import type { CatalogQuery, CreateCourse, UpdateCourse } from './model'
 
 export type CourseRow = {
@@ -62,7 +63,7 @@ export async function setCourseStatus(sql: Tx, id: string, status: 'published' |
 }
 
 /** Published courses matching the filters, newest first, after the `(published_at, id)` cursor. */
-export async function listPublishedCourses(sql: Tx, q: CatalogQuery, limit: number, after: string[] | null): Promise<CourseRow[]> {
+export async function listPublishedCourses(sql: Tx, q: CatalogQuery, limit: number, after: Keyset | null): Promise<CourseRow[]> {
   const like = q.search ? `%${q.search.replace(/[\\%_]/g, (m) => `\\${m}`)}%` : null
   return sql<CourseRow[]>`${selectCourse(sql)}
     where c.status = 'published'
@@ -71,6 +72,6 @@ export async function listPublishedCourses(sql: Tx, q: CatalogQuery, limit: numb
       ${q.level ? sql`and c.level = ${q.level}` : sql``}
       ${q.instructor_id ? sql`and c.instructor_id = ${q.instructor_id}` : sql``}
       ${q.free === true ? sql`and c.price_cents = 0` : q.free === false ? sql`and c.price_cents > 0` : sql``}
-      ${after ? sql`and (c.published_at, c.id) < (${after[0]!}::timestamptz, ${after[1]!}::uuid)` : sql``}
+      ${after ? sql`and (c.published_at, c.id) < (${after.at}::timestamptz, ${after.id}::uuid)` : sql``}
     order by c.published_at desc, c.id desc limit ${limit}`
 }

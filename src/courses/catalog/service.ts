@@ -6,7 +6,9 @@ import { writeEvent } from '../../platform/outbox'
 import { fileContentUrl, toPublicUser } from '../../accounts/public'
 import { assertUsableFile } from '../../files/public'
 import { courseErrors } from '../errors'
-import { decodeCursor, iso, page, UUID_RE } from '../shared/cursor'
+import { decodeKeyset, keysetPage } from '../../platform/http/cursor'
+import { slugify } from '../../platform/slug'
+import { iso, UUID_RE } from '../shared/format'
 import { canManage } from '../shared/viewer'
 import { findLessonSummaries } from '../lessons/queries'
 import { hasLiveEnrollment } from '../shared/access'
@@ -27,13 +29,6 @@ export function toCourse(r: q.CourseRow): Course {
   }
 }
 
-/** URL-safe slug of a title: ASCII letters and digits joined by single hyphens. */
-export function slugify(title: string): string {
-  const s = title.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/ł/g, 'l').replace(/Ł/g, 'L').toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80).replace(/-+$/, '')
-  return s || 'course'
-}
-
 async function nextFreeSlug(deps: D, base: string): Promise<string> {
   const taken = new Set(await q.findSlugsLike(deps.sql, base))
   if (!taken.has(base)) return base
@@ -51,7 +46,7 @@ export async function createCourse(deps: D, auth: AuthContext, body: CreateCours
   if (body.slug) assertSlugShape(body.slug)
   if (body.cover_file_id) await assertUsableFile(deps.sql, { fileId: body.cover_file_id, ownerId: auth.userId, purpose: 'course_cover' })
   for (let i = 0; ; i++) {
-    const slug = body.slug ?? (await nextFreeSlug(deps, slugify(body.title)))
+    const slug = body.slug ?? (await nextFreeSlug(deps, slugify(body.title, { maxLength: 80, fallback: 'course' })))
     try {
       const id = await q.insertCourse(deps.sql, auth.userId, slug, body)
       await invalidateCatalog(deps)
@@ -70,8 +65,8 @@ export async function listCatalog(deps: D, query: CatalogQuery): Promise<string>
   const cached = await readCatalogCache(deps, canonical)
   if (cached.hit) return cached.hit
   const limit = query.limit ?? 20
-  const rows = await q.listPublishedCourses(deps.sql, query, limit + 1, decodeCursor(query.cursor, 2))
-  const body = JSON.stringify(page(rows.map(toCourse), limit, (c) => [c.published_at!, c.id]))
+  const rows = await q.listPublishedCourses(deps.sql, query, limit + 1, decodeKeyset(query.cursor))
+  const body = JSON.stringify(keysetPage(rows.map(toCourse), limit, (c) => ({ at: c.published_at!, id: c.id })))
   await writeCatalogCache(deps, cached, canonical, body)
   return body
 }

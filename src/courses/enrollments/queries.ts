@@ -1,4 +1,5 @@
 import type { Tx } from '../../platform/db'
+import type { Keyset } from '../../platform/http/cursor'
 
 export type EnrollmentStatus = 'active' | 'completed' | 'revoked'
 export type EnrollmentRow = {
@@ -39,9 +40,9 @@ export async function lockEnrollment(sql: Tx, userId: string, courseId: string):
 }
 
 /** A learner's enrollments, newest first, after the cursor `(enrolled_at, id)`. */
-export async function listUserEnrollments(sql: Tx, userId: string, limit: number, after: [string, string] | null) {
+export async function listUserEnrollments(sql: Tx, userId: string, limit: number, after: Keyset | null) {
   return sql<EnrollmentRow[]>`${select(sql)}
-    where e.user_id = ${userId} ${after ? sql`and (e.enrolled_at, e.id) < (${after[0]}::timestamptz, ${after[1]}::uuid)` : sql``}
+    where e.user_id = ${userId} ${after ? sql`and (e.enrolled_at, e.id) < (${after.at}::timestamptz, ${after.id}::uuid)` : sql``}
     order by e.enrolled_at desc, e.id desc limit ${limit}`
 }
 

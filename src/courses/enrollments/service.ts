@@ -3,7 +3,8 @@ import type { AuthContext } from '../../platform/http/auth'
 import { httpErrors } from '../../platform/http/errors'
 import { writeEvent } from '../../platform/outbox'
 import { courseErrors } from '../errors'
-import { decodeCursor, iso, page } from '../shared/cursor'
+import { decodeKeyset, keysetPage } from '../../platform/http/cursor'
+import { iso } from '../shared/format'
 import { findCourseById } from '../catalog/queries'
 import { listCourseProgress } from '../progress/queries'
 import { toProgress } from '../progress/service'
@@ -37,9 +38,8 @@ export async function enroll(deps: Pick<Deps, 'sql'>, courseId: string, auth: Au
 
 export async function listMyEnrollments(deps: Pick<Deps, 'sql'>, auth: AuthContext, query: { limit?: number; cursor?: string }) {
   const limit = query.limit ?? 20
-  const after = decodeCursor(query.cursor, 2) as [string, string] | null
-  const rows = await q.listUserEnrollments(deps.sql, auth.userId, limit + 1, after)
-  return page(rows.map(toEnrollment), limit, (e) => [e.enrolled_at, e.id])
+  const rows = await q.listUserEnrollments(deps.sql, auth.userId, limit + 1, decodeKeyset(query.cursor))
+  return keysetPage(rows.map(toEnrollment), limit, (e) => ({ at: e.enrolled_at, id: e.id }))
 }
 
 /** The learner's own enrollment (or any, for an admin) with per-lesson progress; others → 404. */

@@ -1,17 +1,18 @@
 import type { Tx } from '../../platform/db'
+import type { Keyset } from '../../platform/http/cursor'
 
 export type StudentRow = {
   id: string; user_id: string; display_name: string; avatar_file_id: string | null; status: 'active' | 'completed' | 'revoked'
   progress_percentage: number; completed_lessons_count: number; total_lessons: number; enrolled_at: Date; completed_at: Date | null; certificate_issued_at: Date | null
 }
 
-export async function listStudents(sql: Tx, courseId: string, status: string | undefined, limit: number, after: string[] | null) {
+export async function listStudents(sql: Tx, courseId: string, status: string | undefined, limit: number, after: Keyset | null) {
   return sql<StudentRow[]>`
     select e.id, e.user_id, u.display_name, u.avatar_file_id, e.status, e.progress_percentage, e.completed_lessons_count, e.total_lessons,
       e.enrolled_at, e.completed_at, e.certificate_issued_at
     from enrollments e join users u on u.id = e.user_id
     where e.course_id = ${courseId} ${status ? sql`and e.status = ${status}` : sql``}
-      ${after ? sql`and (e.enrolled_at, e.id) < (${after[0]!}::timestamptz, ${after[1]!}::uuid)` : sql``}
+      ${after ? sql`and (e.enrolled_at, e.id) < (${after.at}::timestamptz, ${after.id}::uuid)` : sql``}
     order by e.enrolled_at desc, e.id desc limit ${limit}`
 }
 

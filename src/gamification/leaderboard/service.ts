@@ -1,6 +1,6 @@
 import type { Deps } from '../../platform/deps'
 import { findPublicUsers } from '../../accounts/public'
-import { gamificationErrors } from '../errors'
+import { decodeCursor, encodeCursor } from '../../platform/http/cursor'
 import { totalXp, utcDay, xpTotalsByUser } from '../xp/queries'
 
 type LbDeps = Pick<Deps, 'sql' | 'redis' | 'keys'>
@@ -56,18 +56,14 @@ export async function syncUserLeaderboard(deps: LbDeps, userId: string) {
     .exec()
 }
 
-const encodeCursor = (offset: number) => Buffer.from(`o:${offset}`).toString('base64url')
-function decodeCursor(cursor?: string): number {
-  if (!cursor) return 0
-  const m = /^o:(\d{1,9})$/.exec(Buffer.from(cursor, 'base64url').toString())
-  if (!m) throw gamificationErrors.badCursor()
-  return Number(m[1])
-}
+/** Ranks shift as XP arrives, so a leaderboard pages by offset rather than by keyset. */
+type OffsetCursor = { o: number }
+const isOffsetCursor = (v: any): v is OffsetCursor => Number.isInteger(v?.o) && v.o >= 0 && v.o <= 999_999_999
 
 /** One page of a leaderboard, highest XP first; ranks are positions (1-based). */
 export async function leaderboardPage(deps: LbDeps, q: { period?: Period; limit?: number; cursor?: string }) {
   const limit = q.limit ?? 20
-  const offset = decodeCursor(q.cursor)
+  const offset = q.cursor ? decodeCursor(q.cursor, isOffsetCursor).o : 0
   await ensureReady(deps)
   const k = lbKeys(deps)
   const key = q.period === 'all' ? k.all : k.week
@@ -76,6 +72,6 @@ export async function leaderboardPage(deps: LbDeps, q: { period?: Period; limit?
   const users = await findPublicUsers(deps.sql, page.map((r) => r.value))
   return {
     items: page.map((r, i) => ({ rank: offset + i + 1, user_id: r.value, display_name: users.get(r.value)?.display_name ?? 'Unknown', xp: r.score })),
-    next_cursor: rows.length > limit && rows[limit]!.score > 0 ? encodeCursor(offset + limit) : null,
+    next_cursor: rows.length > limit && rows[limit]!.score > 0 ? encodeCursor({ o: offset + limit } satisfies OffsetCursor) : null,
   }
 }

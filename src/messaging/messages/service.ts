@@ -1,7 +1,7 @@
 import type { Deps } from '../../platform/deps'
 import { isUniqueViolation, type Tx } from '../../platform/db'
 import { messagingErrors as E } from '../errors'
-import { decodeCursor, encodeCursor } from '../cursor'
+import { decodeCursor, encodeCursor } from '../../platform/http/cursor'
 import { findParticipantIds, isParticipant } from '../conversations/queries'
 import { MAX_SEQ, type Message } from './model'
 import * as q from './queries'

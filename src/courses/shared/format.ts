@@ -1,0 +1,5 @@
+/** ISO-8601 text of a timestamp column, keeping `null` (response schemas want strings). */
+export const iso = (d: Date | string | null | undefined) => (d == null ? null : d instanceof Date ? d.toISOString() : new Date(d).toISOString())
+
+/** A course is addressed by id or slug, so a slug must never look like an id. */
+export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
