@@ -23,7 +23,7 @@ export async function connectWs(url: string, headers?: Record<string, string>) {
     send: (type: string, data?: unknown) => ws.send(JSON.stringify({ type, data })),
     sendRaw: (text: string) => ws.send(text),
     /** The next frame of `type` (matching `pred`), already queued or yet to arrive. */
-    next(type: string, pred: (d: any) => boolean = () => true, timeoutMs = 5000): Promise<Frame> {
+    next(type: string, pred: (d: any) => boolean = () => true, timeoutMs = 10000): Promise<Frame> {
       const match = (f: Frame) => f.type === type && pred(f.data)
       const i = frames.findIndex(match)
       if (i >= 0) return Promise.resolve(frames.splice(i, 1)[0]!)
