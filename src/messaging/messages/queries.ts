@@ -28,24 +28,23 @@ export const toMessage = (r: MessageRow): Message => ({
 const COLS = ['id', 'conversation_id', 'seq', 'sender_id', 'body', 'client_id', 'created_at', 'edited_at', 'deleted_at']
 
 /**
- * Takes the next seq of a conversation if `senderId` takes part in it (null otherwise). The row
- * lock serialises concurrent senders until commit, so seqs have no gaps or duplicates.
+ * Sends a message in one statement (one round trip, atomic without BEGIN/COMMIT): takes the
+ * next seq of the conversation if `senderId` takes part in it, inserts the message with that
+ * seq and one pending delivery row per other participant, and answers the recipients too.
+ * The conversation row lock serialises concurrent senders until commit, and a failure (e.g. a
+ * used client_id) rolls the whole statement back, so seqs have no gaps or duplicates.
+ * No row (null) when the sender is not a participant.
  */
-export async function allocateSeq(sql: Tx, conversationId: string, senderId: string): Promise<number | null> {
-  const [row] = await sql<{ last_seq: number }[]>`
-    update conversations c set last_seq = last_seq + 1, last_activity_at = now()
-    where c.id = ${conversationId}
-      and exists (select 1 from conversation_participants p where p.conversation_id = c.id and p.user_id = ${senderId})
-    returning last_seq`
-  return row?.last_seq ?? null
-}
-
-/** Inserts the message and one pending delivery row per other participant; answers the recipients too. */
-export async function insertMessageWithDeliveries(sql: Tx, m: { conversationId: string; seq: number; senderId: string; body: string; clientId: string | null }) {
+export async function insertNextMessage(sql: Tx, m: { conversationId: string; senderId: string; body: string; clientId: string | null }) {
   const [row] = await sql<(MessageRow & { recipients: string[] })[]>`
-    with m as (
+    with c as (
+      update conversations c set last_seq = last_seq + 1, last_activity_at = now()
+      where c.id = ${m.conversationId}
+        and exists (select 1 from conversation_participants p where p.conversation_id = c.id and p.user_id = ${m.senderId})
+      returning c.id, c.last_seq
+    ), m as (
       insert into messages (conversation_id, seq, sender_id, body, client_id)
-      values (${m.conversationId}, ${m.seq}, ${m.senderId}, ${m.body}, ${m.clientId})
+      select c.id, c.last_seq, ${m.senderId}::uuid, ${m.body}::text, ${m.clientId}::text from c
       returning ${sql(COLS)}
     ), d as (
       insert into message_deliveries (message_id, user_id)
@@ -53,7 +52,7 @@ export async function insertMessageWithDeliveries(sql: Tx, m: { conversationId: 
       returning user_id
     )
     select m.*, coalesce((select array_agg(user_id) from d), '{}') as recipients from m`
-  return row!
+  return row ?? null
 }
 
 export async function findMessageByClientId(sql: Tx, senderId: string, clientId: string) {

@@ -26,20 +26,16 @@ function replay(existing: q.MessageRow, conversationId: string, body: string) {
 
 /**
  * Sends a message. The seq comes from the conversation row under its lock, in the same
- * transaction as the message and its delivery rows, so seqs have no gaps; the socket push
- * happens only after the commit.
+ * statement (so the same transaction) as the message and its delivery rows, so seqs have no
+ * gaps; the socket push happens only after the commit.
  */
 export async function sendMessage(deps: D, userId: string, conversationId: string, input: { body: string; client_id?: string }) {
   assertBody(input.body)
   const clientId = input.client_id ?? null
   if (clientId?.includes('\u0000')) throw E.invalid('client_id', 'client_id must not contain NUL characters')
-  let row: q.MessageRow & { recipients: string[] }
+  let row: (q.MessageRow & { recipients: string[] }) | null
   try {
-    row = await deps.sql.begin(async (tx) => {
-      const seq = await q.allocateSeq(tx, conversationId, userId)
-      if (seq === null) throw E.conversationNotFound()
-      return q.insertMessageWithDeliveries(tx, { conversationId, seq, senderId: userId, body: input.body, clientId })
-    })
+    row = await q.insertNextMessage(deps.sql, { conversationId, senderId: userId, body: input.body, clientId })
   } catch (err) {
     // A retry (or a racing twin) with a used client_id: answer with the original message.
     if (!clientId || !isUniqueViolation(err, 'messages_sender_client_id_key')) throw err
@@ -48,6 +44,7 @@ export async function sendMessage(deps: D, userId: string, conversationId: strin
     await assertParticipant(deps, existing.conversation_id, userId)
     return replay(existing, conversationId, input.body)
   }
+  if (!row) throw E.conversationNotFound()
   const { recipients, ...created } = row
   const message = q.toMessage(created)
   await publishSafely(deps, [userId, ...recipients], 'message', message)

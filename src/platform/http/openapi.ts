@@ -1,6 +1,17 @@
 import { Elysia } from 'elysia'
 import { openapi } from '@elysiajs/openapi'
+import { FormatRegistry } from '@sinclair/typebox'
 import { dirname, join } from 'node:path'
+
+// Importing @elysiajs/openapi replaces TypeBox's global string formats with checks that build a
+// new Zod schema on every call (~40 µs per `format: 'uuid'` value: route params, every id in
+// every response). Same rules (the plugin's own Zod patterns), compiled once: ~0.1 µs.
+const ZOD_FORMATS: Record<string, RegExp> = {
+  uuid: /^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}|00000000-0000-0000-0000-000000000000|ffffffff-ffff-ffff-ffff-ffffffffffff)$/,
+  email: /^(?!\.)(?!.*\.\.)([A-Za-z0-9_'+\-\.]*)[A-Za-z0-9_+-]@([A-Za-z0-9][A-Za-z0-9\-]*\.)+[A-Za-z]{2,}$/,
+  date: /^(?:(?:\d\d[2468][048]|\d\d[13579][26]|\d\d0[48]|[02468][048]00|[13579][26]00)-02-29|\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)|(?:02)-(?:0[1-9]|1\d|2[0-8])))$/,
+}
+for (const [name, re] of Object.entries(ZOD_FORMATS)) FormatRegistry.Set(name, (value) => re.test(value))
 
 const ASSETS_DIR = dirname(Bun.resolveSync('swagger-ui-dist/package.json', import.meta.dir))
 const ASSETS = new Set(['swagger-ui-bundle.js', 'swagger-ui.css', 'swagger-ui-standalone-preset.js', 'favicon-32x32.png', 'favicon-16x16.png'])
