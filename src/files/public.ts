@@ -2,6 +2,7 @@
  * What other domains and workers may ask of files: URLs of stored files and a check that a
  * file id given by a client is theirs and meant for the use they make of it.
  */
+import { isUuid } from '../platform/ids'
 import type { Tx } from '../platform/db'
 import { fileErrors } from './errors'
 import type { FilePurpose } from './urls'
@@ -16,7 +17,6 @@ const DEFAULT_FIELD: Record<FilePurpose, string> = {
   attachment: 'file_id',
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /**
  * Throws 422 `validation_failed` (detail on `field`) unless every id names an existing file
@@ -30,7 +30,7 @@ export async function assertUsableFiles(
   const field = opts.field ?? DEFAULT_FIELD[opts.purpose]
   const ids = [...new Set(opts.fileIds)]
   if (ids.length === 0) return
-  if (ids.some((id) => !UUID.test(id))) throw fileErrors.unusable(field, 'Not a file id')
+  if (ids.some((id) => !isUuid(id))) throw fileErrors.unusable(field, 'Not a file id')
   const rows = await sql<{ id: string; owner_id: string; purpose: string }[]>`
     select id, owner_id, purpose from files where id = any(${ids}::uuid[])`
   const found = new Map(rows.map((r) => [r.id, r]))

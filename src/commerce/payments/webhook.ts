@@ -1,3 +1,4 @@
+import { isUuid } from '../../platform/ids'
 import type { Deps } from '../../platform/deps'
 import { writeEvent } from '../../platform/outbox'
 import { verifyStripeEvent } from '../../platform/stripe'
@@ -6,7 +7,6 @@ import { markOrderPaid, markOrderRefunded, markPaymentFailed } from '../orders/l
 import { findOrderByPaymentIntent } from '../orders/queries'
 
 type D = Pick<Deps, 'sql' | 'config' | 'log'>
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /**
  * Verifies the raw body's signature, records the event once (`on conflict do nothing`) and
@@ -32,7 +32,7 @@ type StripeObject = { id: string; metadata?: Record<string, string>; payment_int
 
 async function orderIdOf(d: D, obj: StripeObject, paymentIntentId: string | null): Promise<string | null> {
   const fromMeta = obj.metadata?.order_id
-  if (fromMeta && UUID.test(fromMeta)) return fromMeta
+  if (fromMeta && isUuid(fromMeta)) return fromMeta
   return paymentIntentId ? ((await findOrderByPaymentIntent(d.sql, paymentIntentId))?.id ?? null) : null
 }
 

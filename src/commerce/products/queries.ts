@@ -1,3 +1,4 @@
+import { isUuid } from '../../platform/ids'
 import type { Tx } from '../../platform/db'
 import type { ProductCreateInput, ProductPatchInput } from './model'
 
@@ -37,10 +38,10 @@ export async function archiveProduct(sql: Tx, id: string): Promise<boolean> {
 
 /** By id or slug; archived ones only when `includeArchived`. */
 export async function findProduct(sql: Tx, idOrSlug: string, includeArchived = false): Promise<ProductRow | null> {
-  const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(idOrSlug)
+  const byId = isUuid(idOrSlug)
   const [row] = await sql<ProductRow[]>`
     select ${sql(PRODUCT_COLUMNS)} from products
-    where ${isUuid ? sql`id = ${idOrSlug}` : sql`slug = ${idOrSlug}`}
+    where ${byId ? sql`id = ${idOrSlug}` : sql`slug = ${idOrSlug}`}
       and (${includeArchived} or status = 'active')`
   return row ?? null
 }

@@ -8,7 +8,8 @@ import { assertUsableFile } from '../../files/public'
 import { courseErrors } from '../errors'
 import { decodeKeyset, keysetPage } from '../../platform/http/cursor'
 import { slugify } from '../../platform/slug'
-import { iso, UUID_RE } from '../shared/format'
+import { iso } from '../shared/format'
+import { isUuid } from '../../platform/ids'
 import { canManage } from '../shared/viewer'
 import { findLessonSummaries } from '../lessons/queries'
 import { hasLiveEnrollment } from '../shared/access'
@@ -38,7 +39,7 @@ async function nextFreeSlug(deps: D, base: string): Promise<string> {
 }
 
 function assertSlugShape(slug: string) {
-  if (UUID_RE.test(slug)) throw httpErrors.validation([{ field: 'slug', message: 'A slug cannot look like a UUID' }])
+  if (isUuid(slug)) throw httpErrors.validation([{ field: 'slug', message: 'A slug cannot look like a UUID' }])
 }
 
 /** Creates a draft course; a generated slug gets a numeric suffix when taken, a given one → 409. */
@@ -73,7 +74,7 @@ export async function listCatalog(deps: D, query: CatalogQuery): Promise<string>
 
 /** A course by id or slug with its lessons; non-published ones only for owner, admin or enrolled learners. */
 export async function getCourse(deps: D, idOrSlug: string, viewer: AuthContext | null): Promise<CourseDetail> {
-  const row = UUID_RE.test(idOrSlug) ? await q.findCourseById(deps.sql, idOrSlug)
+  const row = isUuid(idOrSlug) ? await q.findCourseById(deps.sql, idOrSlug)
     : /^[a-z0-9-]+$/i.test(idOrSlug) ? await q.findCourseBySlug(deps.sql, idOrSlug.toLowerCase()) : null
   if (!row) throw httpErrors.notFound('Course not found')
   if (row.status !== 'published' && !canManage(row, viewer) && !(viewer && (await hasLiveEnrollment(deps.sql, viewer.userId, row.id)))) {

@@ -1,3 +1,4 @@
+import { isUuid } from '../../platform/ids'
 import type { Deps } from '../../platform/deps'
 import { isUniqueViolation } from '../../platform/db'
 import { findActiveUserIds, findPublicUsers } from '../../accounts/public'
@@ -10,7 +11,6 @@ import * as q from './queries'
 
 type D = Pick<Deps, 'sql'>
 type RD = Pick<Deps, 'sql' | 'redis' | 'keys' | 'hub'>
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 type Caller = { userId: string; role: string }
 
 /** Full views (participants, last message, unread count) of the caller's conversations, in the rows' order. */
@@ -42,7 +42,7 @@ export async function getConversation(deps: D, userId: string, id: string) {
 export async function listConversations(deps: D, userId: string, query: { limit?: number; cursor?: string }) {
   const limit = query.limit ?? 20
   const after = query.cursor ? decodeCursor(query.cursor, (v): v is { key: string; id: string } =>
-    typeof v?.key === 'string' && /^\d{1,17}$/.test(v.key) && typeof v?.id === 'string' && UUID.test(v.id)) : undefined
+    typeof v?.key === 'string' && /^\d{1,17}$/.test(v.key) && typeof v?.id === 'string' && isUuid(v.id)) : undefined
   const rows = await q.findUserConversations(deps.sql, userId, { after, limit: limit + 1 })
   const page = rows.slice(0, limit)
   const lastRow = page[page.length - 1]

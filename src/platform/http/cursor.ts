@@ -1,3 +1,4 @@
+import { isUuid } from '../ids'
 import { httpErrors } from './errors'
 
 /**
@@ -6,7 +7,6 @@ import { httpErrors } from './errors'
  * `validation_failed` on `cursor`, never a 500 from a failed SQL cast.
  */
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /** The error every list answers for a cursor it cannot read. */
 export const badCursor = (message = 'Invalid cursor') => httpErrors.validation([{ field: 'cursor', message }])
@@ -38,7 +38,7 @@ export type Keyset = { at: Date; id: string }
 export const encodeKeyset = (at: Date | string, id: string): string => encodeCursor([new Date(at).toISOString(), id])
 
 const isKeysetPair = (v: any): v is [string, string] =>
-  Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && typeof v[1] === 'string' && UUID.test(v[1]) && !Number.isNaN(Date.parse(v[0]))
+  Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && typeof v[1] === 'string' && isUuid(v[1]) && !Number.isNaN(Date.parse(v[0]))
 
 /** Decodes {@link encodeKeyset}'s cursor; no cursor is `null` (the first page), a bad one throws 422. */
 export function decodeKeyset(cursor: string | undefined): Keyset | null {
