@@ -17,6 +17,7 @@ import type { Subprocess } from 'bun'
 import { loadConfig } from '../src/platform/config'
 import { signAccessToken } from '../src/platform/http/auth'
 import { migrate } from '../src/platform/migrate'
+import { freePort } from './lib'
 
 const SIZES = (process.env.BENCH_SIZES ?? '100,1000,5000').split(',').map(Number)
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 2000)
@@ -37,12 +38,6 @@ const config = loadConfig(env)
 const sql = postgres(dbUrl.toString(), { max: 4, onnotice: () => {} })
 await migrate(sql as never)
 
-const freePort = () => {
-  const s = Bun.serve({ port: 0, fetch: () => new Response() })
-  const port = s.port
-  s.stop(true)
-  return port
-}
 type Replica = { proc: Subprocess; http: string; ws: string }
 async function startReplica(): Promise<Replica> {
   const port = freePort()

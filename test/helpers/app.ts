@@ -93,3 +93,11 @@ export async function closeTestResources() {
     await Promise.race([Promise.resolve().then(c).catch(() => {}), Bun.sleep(3000)])
   }
 }
+
+/** A TCP port free right now on 127.0.0.1 (for processes a test spawns). */
+export function freePort(): number {
+  const probe = Bun.serve({ port: 0, hostname: '127.0.0.1', fetch: () => new Response() })
+  const port = probe.port!
+  probe.stop(true)
+  return port
+}

@@ -1,7 +1,6 @@
 import { expect, test } from 'bun:test'
-import { waitFor } from '../helpers/app'
+import { freePort, waitFor } from '../helpers/app'
 
-const freePort = () => { const s = Bun.serve({ port: 0, fetch: () => new Response() }); const p = s.port; s.stop(true); return p }
 
 test('SIGTERM lets an in-flight request finish, then the process exits 0', async () => {
   const port = freePort()

@@ -1,12 +1,11 @@
 import { afterAll, expect, test } from 'bun:test'
-import { call, testAppWith, waitFor } from '../helpers/app'
+import { call, freePort, testAppWith, waitFor } from '../helpers/app'
 import { hitRateLimit, enforceRateLimits } from '../../src/platform/http/rate-limit'
 import { AppError } from '../../src/platform/http/errors'
 import { signAccessToken } from '../../src/platform/http/auth'
 import { testApp } from '../helpers/app'
 
 // A private Redis for this test, so stopping it does not disturb anything else using 6379.
-const freePort = () => { const s = Bun.serve({ port: 0, fetch: () => new Response() }); const p = s.port; s.stop(true); return p }
 const port = freePort()
 const startRedis = () => Bun.spawn(['redis-server', '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdout: 'ignore', stderr: 'ignore' })
 let redis = startRedis()

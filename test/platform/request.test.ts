@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test'
 import { clientIp } from '../../src/platform/http/request-id'
-import { call, testAppWith, waitFor } from '../helpers/app'
+import { call, freePort, testAppWith, waitFor } from '../helpers/app'
 
 const req = (xff?: string) => new Request('http://localhost/', { headers: xff ? { 'x-forwarded-for': xff } : {} })
 
@@ -28,7 +28,7 @@ describe('CORS', () => {
 
 describe('logs', () => {
   test('a request writes one JSON line with its request id and route, without the query string', async () => {
-    const s = Bun.serve({ port: 0, fetch: () => new Response() }); const port = s.port!; s.stop(true)
+    const port = freePort()
     const proc = Bun.spawn(['bun', 'src/index.ts'], { env: { ...process.env, PORT: String(port), LOG_LEVEL: 'info' }, stdout: 'pipe', stderr: 'inherit' })
     try {
       await waitFor(() => fetch(`http://127.0.0.1:${port}/health/live`).then((r) => r.ok).catch(() => false), { timeoutMs: 15000, what: 'api up' })

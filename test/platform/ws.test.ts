@@ -1,5 +1,6 @@
-import { afterAll, describe, expect, test } from 'bun:test'
-import { call, listenApp, testApp, waitFor } from '../helpers/app'
+import { describe, expect, test } from 'bun:test'
+import { call, listenApp, testApp } from '../helpers/app'
+import { spawnReplica } from '../helpers/replica'
 import { newUser } from '../helpers/factories'
 import { connectWs } from '../helpers/ws'
 import { revokeSessionAccess, tokenDepsOf } from '../../src/platform/http/auth'
@@ -77,17 +78,10 @@ describe('WebSocket endpoint', () => {
 })
 
 describe('fan-out across replicas', () => {
-  let second: ReturnType<typeof Bun.spawn> | undefined
-  afterAll(() => second?.kill())
-
   test('an event published on one API process reaches a socket on a second API process', async () => {
-    const s = Bun.serve({ port: 0, fetch: () => new Response() })
-    const port = s.port
-    s.stop(true)
-    second = Bun.spawn(['bun', 'src/index.ts'], { env: { ...process.env, PORT: String(port) }, stdout: 'ignore', stderr: 'inherit' })
-    await waitFor(() => fetch(`http://127.0.0.1:${port}/health/ready`).then((r) => r.ok).catch(() => false), { timeoutMs: 20000, what: 'second replica ready' })
+    const second = await spawnReplica()
     const u = await newUser()
-    const c = await connectWs(`ws://127.0.0.1:${port}/api/v1/ws`, { authorization: `Bearer ${u.token}` })
+    const c = await connectWs(`${second.ws}/api/v1/ws`, { authorization: `Bearer ${u.token}` })
     await c.next('hello')
     const { deps } = await testApp() // this process is replica A
     await deps.hub.publish([u.id], 'notification', { kind: 'order_status', order_id: 'o-1', status: 'shipped' })
