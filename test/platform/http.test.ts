@@ -131,3 +131,27 @@ describe('metrics token', () => {
     expect(ok.text).toContain('http_requests_total')
   })
 })
+
+describe('unexpected errors', () => {
+  test('an unknown error → 500 internal without stack or SQL; an uncaught unique violation → 409 conflict', async () => {
+    const { deps } = await testApp()
+    const { errorHandler } = await import('../../src/platform/http/error-handler')
+    const { Elysia } = await import('elysia')
+    const app = new Elysia().use(errorHandler(deps.log))
+      .get('/boom', () => { throw new Error('select password_hash from users -- secret detail') })
+      // A unique violation the service did not translate: a temp table dropped with the transaction.
+      .get('/dup', () => deps.sql.begin(async (tx) => {
+        await tx`create temporary table dup_probe (k int primary key) on commit drop`
+        await tx`insert into dup_probe values (1), (1)`
+      }))
+    const boom = await app.handle(new Request('http://localhost/boom'))
+    expect(boom.status).toBe(500)
+    const text = await boom.text()
+    expect(JSON.parse(text)).toEqual({ error: { code: 'internal', message: 'Internal server error' } })
+    expect(text).not.toContain('secret')
+    expect(text).not.toContain('password_hash')
+    const dup = await app.handle(new Request('http://localhost/dup'))
+    expect(dup.status).toBe(409)
+    expect(((await dup.json()) as { error: { code: string } }).error.code).toBe('conflict')
+  })
+})
