@@ -2,7 +2,7 @@ import { Elysia } from 'elysia'
 import { cors } from '@elysiajs/cors'
 import type { Deps } from './platform/deps'
 import { errorHandler } from './platform/http/error-handler'
-import { requestPlugin } from './platform/http/request-id'
+import { requestPlugin, type RequestPluginOptions } from './platform/http/request-id'
 import { openapiPlugin } from './platform/http/openapi'
 import { healthRoutes } from './platform/health'
 import { wsRoutes } from './platform/ws/routes'
@@ -34,7 +34,9 @@ const API_TAGS = [
 /** The whole HTTP + WebSocket application: platform plugins, then every domain under /api/v1. */
 export function createApp(deps: Deps) {
   const { config } = deps
-  return new Elysia({
+  // The client IP comes from the listening server, which exists once `app` listens.
+  const server: RequestPluginOptions['server'] = () => app.server
+  const app = new Elysia({
     // Responses are JSON: Dates serialise to ISO-8601 by themselves, so the generic TypeBox
     // Encode pass over every response (t.Date is a Transform) is pure overhead. Responses are
     // still checked against their schemas and cleaned of undeclared fields.
@@ -46,6 +48,7 @@ export function createApp(deps: Deps) {
     .use(
       requestPlugin({
         log: deps.log,
+        server,
         metrics: deps.metrics,
         trustProxy: config.TRUST_PROXY,
         bodyLimits: [{ prefix: '/api/v1/files', bytes: config.UPLOAD_MAX_BYTES + 64 * 1024 }],
@@ -58,5 +61,6 @@ export function createApp(deps: Deps) {
     .use(healthRoutes({ sql: deps.sql, redis: deps.redis, metrics: deps.metrics, metricsToken: config.METRICS_TOKEN }))
     .use(wsRoutes({ ...tokenDepsOf(deps), hub: deps.hub }))
     .group('/api/v1', (api) => api.use(accounts(deps, { checkAvatar: (userId, fileId) => assertUsableFile(deps.sql, { fileId, ownerId: userId, purpose: 'avatar' }) })).use(admin(deps)).use(courses(deps)).use(commerce(deps)).use(files(deps)).use(messaging(deps)).use(gamification(deps)).use(ai(deps)))
+  return app
 }
 export type App = ReturnType<typeof createApp>

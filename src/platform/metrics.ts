@@ -10,27 +10,33 @@ export const JOB_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60]
 export function createMetrics() {
   const registry = new Registry()
   collectDefaultMetrics({ register: registry })
-  // The request path aggregates into plain maps (a lookup and two increments per request);
-  // prom-client reads them when /metrics is scraped and renders the exposition text.
-  const counts = new Map<string, { labels: Record<string, string>; n: number }>()
-  const timings = new Map<string, { labels: Record<string, string>; buckets: number[]; sum: number; n: number }>()
+  // The request path aggregates into plain maps (route → method → one record: two lookups of
+  // strings that are already interned, a few increments); prom-client reads them when /metrics
+  // is scraped and renders the exposition text. Buckets are counted per interval and made
+  // cumulative at scrape time.
+  type RouteStats = { labels: Record<string, string>; statuses: Map<number, number>; buckets: number[]; sum: number; n: number }
+  const stats = new Map<string, Map<string, RouteStats>>()
+  const all = () => [...stats.values()].flatMap((byMethod) => [...byMethod.values()])
   registry.registerMetric({
     name: 'http_requests_total',
     get: async () => ({
       name: 'http_requests_total', help: 'HTTP requests by route pattern and status', type: 'counter', aggregator: 'sum',
-      values: [...counts.values()].map((c) => ({ labels: c.labels, value: c.n })),
+      values: all().flatMap((h) => [...h.statuses].map(([status, n]) => ({ labels: { ...h.labels, status: String(status) }, value: n }))),
     }),
   } as never)
   registry.registerMetric({
     name: 'http_request_duration_seconds',
     get: async () => ({
       name: 'http_request_duration_seconds', help: 'HTTP request latency by route pattern', type: 'histogram', aggregator: 'sum',
-      values: [...timings.values()].flatMap((h) => [
-        ...HTTP_BUCKETS.map((le, i) => ({ metricName: 'http_request_duration_seconds_bucket', labels: { ...h.labels, le }, value: h.buckets[i]! })),
-        { metricName: 'http_request_duration_seconds_bucket', labels: { ...h.labels, le: '+Inf' }, value: h.n },
-        { metricName: 'http_request_duration_seconds_sum', labels: h.labels, value: h.sum },
-        { metricName: 'http_request_duration_seconds_count', labels: h.labels, value: h.n },
-      ]),
+      values: all().flatMap((h) => {
+        let cumulative = 0
+        return [
+          ...HTTP_BUCKETS.map((le, i) => ({ metricName: 'http_request_duration_seconds_bucket', labels: { ...h.labels, le }, value: (cumulative += h.buckets[i]!) })),
+          { metricName: 'http_request_duration_seconds_bucket', labels: { ...h.labels, le: '+Inf' }, value: h.n },
+          { metricName: 'http_request_duration_seconds_sum', labels: h.labels, value: h.sum },
+          { metricName: 'http_request_duration_seconds_count', labels: h.labels, value: h.n },
+        ]
+      }),
     }),
   } as never)
   const wsConnections = new Gauge({ name: 'ws_connections', help: 'Open WebSocket connections on this replica', registers: [registry] })
@@ -42,17 +48,17 @@ export function createMetrics() {
     wsConnections,
     wsFannedOut,
     observeRequest(method: string, route: string, status: number, seconds: number) {
-      const ck = `${method} ${route} ${status}`
-      const c = counts.get(ck)
-      if (c) c.n++
-      else counts.set(ck, { labels: { method, route, status: String(status) }, n: 1 })
-      const tk = `${method} ${route}`
-      let h = timings.get(tk)
-      if (!h) timings.set(tk, (h = { labels: { method, route }, buckets: HTTP_BUCKETS.map(() => 0), sum: 0, n: 0 }))
+      let byMethod = stats.get(route)
+      if (!byMethod) stats.set(route, (byMethod = new Map()))
+      let h = byMethod.get(method)
+      if (!h) byMethod.set(method, (h = { labels: { method, route }, statuses: new Map(), buckets: HTTP_BUCKETS.map(() => 0), sum: 0, n: 0 }))
+      h.statuses.set(status, (h.statuses.get(status) ?? 0) + 1)
       h.n++
       h.sum += seconds
-      // Cumulative buckets: every bucket whose bound is at least the observation.
-      for (let i = HTTP_BUCKETS.length - 1; i >= 0 && seconds <= HTTP_BUCKETS[i]!; i--) h.buckets[i]!++
+      // The first bucket whose bound holds the observation (none: only +Inf, which is `n`).
+      let i = 0
+      while (i < HTTP_BUCKETS.length && seconds > HTTP_BUCKETS[i]!) i++
+      if (i < HTTP_BUCKETS.length) h.buckets[i]!++
     },
     /** Registers a gauge whose values are read when /metrics is scraped. */
     addGauge(name: string, help: string, labelNames: string[], read: () => Promise<{ labels: Record<string, string>; value: number }[]>) {

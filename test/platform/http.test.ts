@@ -86,6 +86,23 @@ describe('health, metrics and docs', () => {
     expect(r.text).toContain('ws_connections')
   })
 
+  test('request metrics count each response once, by route pattern and final status, with cumulative buckets', async () => {
+    const { app } = await testAppWith({})
+    for (let i = 0; i < 3; i++) expect((await call('GET', '/health/live', {}, app)).status).toBe(200)
+    expect((await call('GET', '/api/v1/nope', {}, app)).status).toBe(404)
+    expect((await call('GET', '/api/v1/me', {}, app)).status).toBe(401)
+    const text = (await call('GET', '/metrics', {}, app)).text
+    const value = (series: string) => Number(text.split('\n').find((l) => l.startsWith(`${series} `))?.slice(series.length + 1))
+    expect(value('http_requests_total{method="GET",route="/health/live",status="200"}')).toBe(3)
+    expect(value('http_requests_total{method="GET",route="unmatched",status="404"}')).toBe(1)
+    expect(value('http_requests_total{method="GET",route="/api/v1/me",status="401"}')).toBe(1)
+    expect(value('http_request_duration_seconds_count{method="GET",route="/health/live"}')).toBe(3)
+    const buckets = text.split('\n').filter((l) => l.startsWith('http_request_duration_seconds_bucket{') && l.includes('route="/health/live"')).map((l) => Number(l.split(' ').pop()))
+    expect(buckets.length).toBe(14)
+    expect(buckets.at(-1)).toBe(3)
+    for (let i = 1; i < buckets.length; i++) expect(buckets[i]!).toBeGreaterThanOrEqual(buckets[i - 1]!)
+  })
+
   test('OpenAPI document lists routes with summaries; Swagger UI uses local assets', async () => {
     const doc = await call('GET', '/swagger/json')
     expect(doc.status).toBe(200)

@@ -115,8 +115,9 @@ export function authPlugin(deps: TokenDeps) {
   return new Elysia({ name: 'platform.auth' }).macro({
     auth: (required: true | Role) => ({
       detail: { security: [{ bearerAuth: [] }] },
-      async resolve({ headers }: { headers: Record<string, string | undefined> }) {
-        const token = bearerToken(headers.authorization)
+      // `request.headers.get` rather than `headers`: see platform/ws/routes.ts.
+      async resolve({ request }: { request: Request }) {
+        const token = bearerToken(request.headers.get('authorization'))
         if (!token) throw httpErrors.unauthorized()
         const auth = await authenticate(deps, token)
         if (!allows(auth.role, required)) throw httpErrors.forbidden()

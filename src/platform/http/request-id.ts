@@ -4,23 +4,35 @@ import type { Metrics } from '../metrics'
 import { AppError } from './errors'
 
 export type RequestInfo = { readonly id: string; readonly start: number; readonly ip: string }
-const infos = new WeakMap<Request, RequestInfo>()
+const infos = new WeakMap<Request, Info>()
 
 /** The id, start time and client IP recorded for a request (undefined before onRequest ran). */
 export function requestInfo(request: Request): RequestInfo | undefined {
   return infos.get(request)
 }
 
-const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/
-
-const securityHeaders: Record<string, string> = {
-  'x-content-type-options': 'nosniff',
-  'x-frame-options': 'DENY',
-  'referrer-policy': 'no-referrer',
+/** Per-request record; a class so that the lazy `ip` getter is shared, not built per request. */
+class Info implements RequestInfo {
+  done = false
+  #ip: string | undefined
+  constructor(
+    readonly id: string,
+    readonly start: number,
+    private readonly request: Request,
+    private readonly opts: RequestPluginOptions,
+  ) {}
+  /** The client IP is resolved on first use: most requests (and the hot health checks) never need it. */
+  get ip(): string {
+    return (this.#ip ??= clientIp(this.request, this.opts.server()?.requestIP(this.request)?.address, this.opts.trustProxy))
+  }
 }
+
+const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/
 
 export type RequestPluginOptions = {
   log: Logger
+  /** The listening server (for the socket's address); read only when a client IP is needed. */
+  server: () => { requestIP(request: Request): { address: string } | null } | null
   metrics: Metrics
   trustProxy: number
   /** Largest body per path prefix (first match wins); `defaultLimit` otherwise. */
@@ -50,33 +62,37 @@ export function requestPlugin(opts: RequestPluginOptions) {
   const logRequests = opts.log.enabled?.('info') ?? true
   const limitFor = (path: string) => opts.bodyLimits.find((l) => path.startsWith(l.prefix))?.bytes ?? opts.defaultLimit
   return new Elysia({ name: 'platform.request' })
-    .onRequest(({ request, set, server }) => {
+    // The hooks name only `request`, `set` and `route`: Elysia builds each route's context from
+    // what the app's hooks read, and `server` or `headers` here would cost every route.
+    .onRequest(({ request, set }) => {
       const given = request.headers.get('x-request-id')
       const id = given && SAFE_ID.test(given) ? given : crypto.randomUUID()
-      // The client IP is resolved on first use: most requests (and the hot health checks) never need it.
-      let ip: string | undefined
-      infos.set(request, {
-        id,
-        start: performance.now(),
-        get ip() {
-          return (ip ??= clientIp(request, server?.requestIP(request)?.address, opts.trustProxy))
-        },
-      })
-      set.headers['x-request-id'] = id
-      Object.assign(set.headers, securityHeaders)
+      infos.set(request, new Info(id, performance.now(), request, opts))
+      const h = set.headers
+      h['x-request-id'] = id
+      h['x-content-type-options'] = 'nosniff'
+      h['x-frame-options'] = 'DENY'
+      h['referrer-policy'] = 'no-referrer'
+      if (request.method === 'GET' || request.method === 'HEAD') return
       const len = request.headers.get('content-length')
       if (len && Number(len) > limitFor(new URL(request.url).pathname)) {
         throw new AppError(413, 'payload_too_large', 'Request body too large')
       }
     })
-    .onAfterResponse({ as: 'global' }, ({ request, set, route }) => {
+    // Metrics and the access log are recorded where the final status is known: Elysia runs
+    // mapResponse after a handler's response is validated and after the error handler, in both
+    // cases synchronously (onAfterResponse would schedule a task per request). It hands the
+    // response back unchanged: Elysia's global error path replaces the response with whatever
+    // this hook returns, `undefined` included.
+    .mapResponse({ as: 'global' }, ({ request, set, route, responseValue }) => {
       const info = infos.get(request)
-      if (!info) return
+      if (!info || info.done) return responseValue as Response
+      info.done = true
       const status = typeof set.status === 'number' ? set.status : 200
       const seconds = (performance.now() - info.start) / 1000
       const label = route || 'unmatched'
       opts.metrics.observeRequest(request.method, label, status, seconds)
-      if (!logRequests) return
+      if (!logRequests) return responseValue as Response
       opts.log.info('request', {
         request_id: info.id,
         method: request.method,
@@ -84,5 +100,6 @@ export function requestPlugin(opts: RequestPluginOptions) {
         status,
         ms: Math.round(seconds * 10000) / 10,
       })
+      return responseValue as Response
     })
 }

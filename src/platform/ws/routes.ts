@@ -9,8 +9,8 @@ const TICKET_TTL = 30
 type WsDeps = TokenDeps & { hub: Hub; redis: Redis; keys: Keyspace }
 
 /** Resolves the caller of a WebSocket upgrade: Bearer header, `?ticket=` (single use) or `?token=`. */
-async function authenticateUpgrade(deps: WsDeps, headers: Record<string, string | undefined>, query: Record<string, string | undefined>) {
-  let token = bearerToken(headers.authorization) ?? query.token
+async function authenticateUpgrade(deps: WsDeps, request: Request, query: Record<string, string | undefined>) {
+  let token = bearerToken(request.headers.get('authorization')) ?? query.token
   if (!token && query.ticket) {
     token = (await deps.redis.getDel(deps.keys('ws-ticket', query.ticket))) ?? undefined
     if (!token) throw httpErrors.unauthorized('Unknown or used ticket')
@@ -25,8 +25,8 @@ export function wsRoutes(deps: WsDeps) {
   return new Elysia({ prefix: '/api/v1/ws', tags: ['realtime'] })
     .post(
       '/ticket',
-      async ({ headers }) => {
-        const token = bearerToken(headers.authorization)
+      async ({ request }) => {
+        const token = bearerToken(request.headers.get('authorization'))
         if (!token) throw httpErrors.unauthorized()
         await authenticate(deps, token)
         const ticket = Buffer.from(crypto.getRandomValues(new Uint8Array(24))).toString('base64url')
@@ -38,8 +38,10 @@ export function wsRoutes(deps: WsDeps) {
         response: { 200: t.Object({ ticket: t.String(), expires_in: t.Integer() }), ...errorResponses(401) },
       },
     )
-    // Applies to the socket below only (hooks cover routes registered after them).
-    .resolve(async ({ headers, query }) => ({ wsAuth: await authenticateUpgrade(deps, headers, query) }))
+    // Applies to the socket below only (hooks cover routes registered after them). Hooks read
+    // `request.headers` rather than `headers`: Elysia infers its context from every hook of the
+    // app, and a hook naming `headers` makes every route copy all request headers into an object.
+    .resolve(async ({ request, query }) => ({ wsAuth: await authenticateUpgrade(deps, request, query) }))
     .ws('/', {
       // OpenAPI has no WebSocket method: the upgrade is documented as GET in openapi.ts.
       detail: { hide: true },
