@@ -2,6 +2,7 @@ import { Elysia } from 'elysia'
 import { SignJWT, errors as joseErrors, jwtVerify } from 'jose'
 import type { Redis, Keyspace } from '../redis'
 import { AppError, httpErrors } from './errors'
+import { isRevoked, revokeSessionTokens, revokeUserTokens, startRevocationMirror } from './revocations'
 
 export type Role = 'student' | 'instructor' | 'admin'
 export const ROLES: Role[] = ['student', 'instructor', 'admin']
@@ -9,7 +10,8 @@ export const ROLES: Role[] = ['student', 'instructor', 'admin']
 /** Who is calling, from a verified, unrevoked access token. */
 export type AuthContext = { userId: string; role: Role; sid: string; jti: string }
 
-export type TokenDeps = { secret: string; redis: Redis; keys: Keyspace; accessTtl: number }
+/** `redisSub`, when given, lets the process mirror revocations in memory (see ./revocations). */
+export type TokenDeps = { secret: string; redis: Redis; redisSub?: Redis; keys: Keyspace; accessTtl: number }
 
 const encoder = new TextEncoder()
 // jose imports a raw secret into a CryptoKey on every call; import each secret once instead.
@@ -65,33 +67,48 @@ export async function verifyTypedToken(secret: string, token: string, type: stri
   }
 }
 
-/** Redis keys that revoke access tokens before they expire. */
-export const revocationKeys = (keys: Keyspace) => ({
-  session: (sid: string) => keys('auth', 'revoked-sid', sid),
-  userValidAfter: (userId: string) => keys('auth', 'valid-after', userId),
-})
-
 /** Makes every access token of one session fail from now on. */
 export async function revokeSessionAccess(deps: Omit<TokenDeps, 'secret'>, sid: string) {
-  await deps.redis.set(revocationKeys(deps.keys).session(sid), '1', { EX: deps.accessTtl + 60 })
+  await revokeSessionTokens(deps, sid, deps.accessTtl + 60)
 }
 
 /** Makes every access token of a user issued before now fail. */
 export async function revokeUserAccess(deps: Omit<TokenDeps, 'secret'>, userId: string) {
-  await deps.redis.set(revocationKeys(deps.keys).userValidAfter(userId), String(Date.now()), { EX: deps.accessTtl + 60 })
+  await revokeUserTokens(deps, userId, deps.accessTtl + 60)
+}
+
+type Verified = { secret: string; ctx: AuthContext; ts: number; expMs: number }
+/**
+ * Access tokens already verified (signature, type, claims), by token. The same token string
+ * always verifies the same way, so a repeat skips the HMAC; expiry and revocation are still
+ * checked on every request. Bounded: the oldest entry leaves when it is full.
+ */
+const verified = new Map<string, Verified>()
+const VERIFIED_MAX = 10_000
+
+async function verifyAccessToken(secret: string, token: string): Promise<Verified> {
+  const hit = verified.get(token)
+  if (hit && hit.secret === secret) {
+    if (hit.expMs > Date.now()) return hit
+    verified.delete(token)
+    throw new AppError(401, 'token_expired', 'The token has expired')
+  }
+  const payload = await verifyTypedToken(secret, token, 'access')
+  const { sid, role, jti, ts, exp } = payload as { sid?: unknown; role?: unknown; jti?: unknown; ts?: unknown; exp?: unknown }
+  if (typeof sid !== 'string' || typeof jti !== 'string' || typeof ts !== 'number' || typeof exp !== 'number' || !ROLES.includes(role as Role)) {
+    throw httpErrors.unauthorized('Invalid token')
+  }
+  const entry: Verified = { secret, ctx: { userId: payload.sub, role: role as Role, sid, jti }, ts, expMs: exp * 1000 }
+  if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value!)
+  verified.set(token, entry)
+  return entry
 }
 
 /** Verifies an access token end to end: signature, expiry, type, and revocation. */
 export async function authenticate(deps: TokenDeps, token: string): Promise<AuthContext> {
-  const payload = await verifyTypedToken(deps.secret, token, 'access')
-  const { sid, role, jti, ts } = payload as { sid?: unknown; role?: unknown; jti?: unknown; ts?: unknown }
-  if (typeof sid !== 'string' || typeof jti !== 'string' || typeof ts !== 'number' || !ROLES.includes(role as Role)) {
-    throw httpErrors.unauthorized('Invalid token')
-  }
-  const rk = revocationKeys(deps.keys)
-  const [revoked, validAfter] = await deps.redis.mGet([rk.session(sid), rk.userValidAfter(payload.sub)])
-  if (revoked || (validAfter && ts < Number(validAfter))) throw new AppError(401, 'token_revoked', 'The token has been revoked')
-  return { userId: payload.sub, role: role as Role, sid, jti }
+  const { ctx, ts } = await verifyAccessToken(deps.secret, token)
+  if (await isRevoked(deps, ctx.sid, ctx.userId, ts)) throw new AppError(401, 'token_revoked', 'The token has been revoked')
+  return ctx
 }
 
 /** The bearer token of a request, if any. */
@@ -112,6 +129,7 @@ export function allows(role: Role, required: true | Role): boolean {
  * `auth: AuthContext`. Missing/invalid → 401, wrong role → 403.
  */
 export function authPlugin(deps: TokenDeps) {
+  startRevocationMirror(deps)
   return new Elysia({ name: 'platform.auth' }).macro({
     auth: (required: true | Role) => ({
       detail: { security: [{ bearerAuth: [] }] },
@@ -127,10 +145,10 @@ export function authPlugin(deps: TokenDeps) {
   })
 }
 
-type TokenSource = { config: { JWT_SECRET: string; ACCESS_TOKEN_TTL: number }; redis: Redis; keys: Keyspace }
+type TokenSource = { config: { JWT_SECRET: string; ACCESS_TOKEN_TTL: number }; redis: Redis; redisSub?: Redis; keys: Keyspace }
 
 /** The token settings of a Deps-like object. */
-export const tokenDepsOf = (d: TokenSource): TokenDeps => ({ secret: d.config.JWT_SECRET, redis: d.redis, keys: d.keys, accessTtl: d.config.ACCESS_TOKEN_TTL })
+export const tokenDepsOf = (d: TokenSource): TokenDeps => ({ secret: d.config.JWT_SECRET, redis: d.redis, redisSub: d.redisSub, keys: d.keys, accessTtl: d.config.ACCESS_TOKEN_TTL })
 
 /** The auth guard for a domain plugin: `.use(authGuard(deps))` then `{ auth: true | role }` on routes. */
 export const authGuard = (d: TokenSource) => authPlugin(tokenDepsOf(d))
