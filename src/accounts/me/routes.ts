@@ -2,12 +2,14 @@ import { Elysia, t } from 'elysia'
 import { authGuard } from '../../platform/http/auth'
 import { errorResponses } from '../../platform/http/errors'
 import type { AccountsDeps, AccountsOptions } from '../types'
+import { listenForUserChanges } from '../users/cache'
 import { User } from '../users/model'
 import { ListQuery, PatchMeBody, SessionList } from './model'
 import { deleteSession, getMe, listSessions, patchMe } from './service'
 
 /** The signed-in user's profile and sessions. */
 export function meRoutes(deps: AccountsDeps, opts: AccountsOptions) {
+  listenForUserChanges(deps.sql)
   return new Elysia({ prefix: '/me', tags: ['me'] })
     .use(authGuard(deps))
     .get('', ({ auth }) => getMe(deps, auth.userId), {

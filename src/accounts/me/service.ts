@@ -4,13 +4,23 @@ import { decodeKeyset, keysetPage } from '../../platform/http/cursor'
 import { listLiveSessions } from '../sessions/queries'
 import { revokeSession } from '../sessions/service'
 import type { AccountsDeps, AccountsOptions } from '../types'
+import { cachedUser } from '../users/cache'
 import { toUser } from '../users/present'
 import { findUserById, updateUser } from '../users/queries'
 
-export async function getMe(deps: Pick<AccountsDeps, 'sql'>, userId: string) {
-  const user = await findUserById(deps.sql, userId)
-  if (!user) throw httpErrors.unauthorized()
-  return toUser(user)
+const JSON_HEADERS = { 'content-type': 'application/json' }
+
+/**
+ * The signed-in user as a ready JSON response: `GET /me` is the hottest authenticated read, so
+ * the profile comes from the in-process cache (users/cache.ts) already serialised.
+ */
+export async function getMe(deps: Pick<AccountsDeps, 'sql'>, userId: string): Promise<Response> {
+  const cached = await cachedUser(userId, async () => {
+    const row = await findUserById(deps.sql, userId)
+    return row ? toUser(row) : null
+  })
+  if (!cached) throw httpErrors.unauthorized()
+  return new Response(cached.json, { headers: JSON_HEADERS })
 }
 
 /** Updates the profile; an avatar must pass the injected files check when one is wired. */

@@ -1,5 +1,6 @@
 import type { Tx } from '../../platform/db'
 import type { Role } from '../../platform/http/auth'
+import { forgetUser } from './cache'
 
 /** A users row as the accounts domain reads it. */
 export type UserRow = {
@@ -50,6 +51,7 @@ export async function updateUser(sql: Tx, id: string, patch: UserPatch): Promise
   if (cols.length === 0) return findUserById(sql, id)
   const [row] = await sql<UserRow[]>`
     update users set ${sql(patch as Record<string, string>, cols as string[])}, updated_at = now() where id = ${id} returning *`
+  forgetUser(id)
   return row ?? null
 }
 
@@ -58,5 +60,6 @@ export async function enableTotp(sql: Tx, id: string, secret: string, now: Date)
   const rows = await sql`
     update users set totp_enabled_at = ${now}, updated_at = now()
     where id = ${id} and totp_secret = ${secret} and totp_enabled_at is null returning id`
+  forgetUser(id)
   return rows.length > 0
 }

@@ -1,0 +1,88 @@
+/**
+ * The in-process copies on the authenticated read path: the revocation mirror (Redis pub/sub)
+ * and the profile cache behind GET /me (Postgres NOTIFY). Each is checked across two API
+ * instances with their own connections, as two replicas would be.
+ */
+import { describe, expect, test } from 'bun:test'
+import postgres from 'postgres'
+import { call, testApp, testAppWith, waitFor } from '../helpers/app'
+import { revocationMirrorSynced, revokeSessionTokens } from '../../src/platform/http/revocations'
+import { PASSWORD, login, register } from './helpers'
+
+const meOn = (app: Awaited<ReturnType<typeof testAppWith>>['app'] | undefined, token: string) => call('GET', '/api/v1/me', { token }, app)
+
+describe('revocation mirror', () => {
+  test('a revocation made through one instance fails the token on another instance', async () => {
+    const a = await testApp()
+    const b = await testAppWith({})
+    await waitFor(() => revocationMirrorSynced(b.deps), { what: 'mirror of b in sync' })
+    const { tokens } = await register()
+    expect((await meOn(b.app, tokens.access_token)).status).toBe(200)
+    expect((await call('POST', '/api/v1/auth/logout', { token: tokens.access_token, body: { refresh_token: tokens.refresh_token } }, a.app)).status).toBe(204)
+    const after = await waitFor(async () => {
+      const r = await meOn(b.app, tokens.access_token)
+      return r.status === 401 ? r : null
+    }, { what: 'b refuses the revoked token' })
+    expect(after.body.error.code).toBe('token_revoked')
+  })
+
+  test('an instance that starts after a revocation loads it from Redis', async () => {
+    const { email } = await register()
+    const first = await login(email, PASSWORD)
+    const { deps } = await testApp()
+    await revokeSessionTokens(deps, JSON.parse(Buffer.from(first.body.tokens.access_token.split('.')[1], 'base64url').toString()).sid, 60)
+    const late = await testAppWith({})
+    await waitFor(() => revocationMirrorSynced(late.deps), { what: 'late mirror in sync' })
+    const r = await meOn(late.app, first.body.tokens.access_token)
+    expect(r.status).toBe(401)
+    expect(r.body.error.code).toBe('token_revoked')
+    // Another session of the same user is untouched.
+    const second = await login(email, PASSWORD)
+    expect((await meOn(late.app, second.body.tokens.access_token)).status).toBe(200)
+  })
+
+  test('logout-all on one instance fails every earlier token on the other, and later tokens work', async () => {
+    const b = await testAppWith({})
+    await waitFor(() => revocationMirrorSynced(b.deps), { what: 'mirror of b in sync' })
+    const { email, tokens } = await register()
+    expect((await call('POST', '/api/v1/auth/logout-all', { token: tokens.access_token })).status).toBe(204)
+    await waitFor(async () => (await meOn(b.app, tokens.access_token)).status === 401, { what: 'b refuses the old token' })
+    const fresh = await login(email, PASSWORD)
+    expect((await meOn(b.app, fresh.body.tokens.access_token)).status).toBe(200)
+  })
+})
+
+describe('GET /me profile cache', () => {
+  test('a change made by this instance shows at once', async () => {
+    const { tokens } = await register()
+    expect((await meOn(undefined, tokens.access_token)).body.display_name).toBe('Ada Lovelace')
+    expect((await call('PATCH', '/api/v1/me', { token: tokens.access_token, body: { display_name: 'Grace Hopper' } })).status).toBe(200)
+    expect((await meOn(undefined, tokens.access_token)).body.display_name).toBe('Grace Hopper')
+  })
+
+  test('a change made elsewhere (plain SQL on another connection) reaches a cached profile through NOTIFY', async () => {
+    const { user, tokens } = await register()
+    const b = await testAppWith({})
+    expect((await meOn(b.app, tokens.access_token)).body.locale).toBe('en')
+    const other = postgres(b.deps.config.DATABASE_URL, { max: 1, onnotice: () => {} })
+    try {
+      await other`update users set locale = 'fr', display_name = 'Changed Elsewhere' where id = ${user.id}`
+    } finally {
+      await other.end()
+    }
+    const seen = await waitFor(async () => {
+      const r = await meOn(b.app, tokens.access_token)
+      return r.body.locale === 'fr' ? r : null
+      // Well inside the cache's 2 s lifetime: the notice, not expiry, refreshes it.
+    }, { what: 'b sees the new locale', timeoutMs: 1500 })
+    expect(seen.body.display_name).toBe('Changed Elsewhere')
+  })
+
+  test('a deleted user gets 401 from /me even when cached', async () => {
+    const { user, tokens } = await register()
+    expect((await meOn(undefined, tokens.access_token)).status).toBe(200)
+    const { deps } = await testApp()
+    await deps.sql`delete from users where id = ${user.id}`
+    await waitFor(async () => (await meOn(undefined, tokens.access_token)).status === 401, { what: '401 after delete', timeoutMs: 1500 })
+  })
+})
