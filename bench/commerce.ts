@@ -5,20 +5,14 @@
  * Usage: bun bench/commerce.ts [seconds=5] [connections=32]   (needs Postgres + Redis up)
  */
 import postgres from 'postgres'
-import { migrate } from '../src/platform/migrate'
 import { searchProducts } from '../src/commerce/products/search'
-import { apiServer, fmt, load, loadFn } from './lib'
+import { apiServer, benchDatabase, fmt, load, loadFn } from './lib'
 
 const seconds = Number(process.argv[2] ?? 5)
 const connections = Number(process.argv[3] ?? 32)
 const POOL = 10
-const adminUrl = process.env.BENCH_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
-const dbName = `lyceum_bench_commerce_${process.pid}`
-const admin = postgres(adminUrl, { max: 1, onnotice: () => {} })
-await admin.unsafe(`create database "${dbName}"`)
-const url = new URL(adminUrl)
-url.pathname = `/${dbName}`
-const sql = postgres(url.toString(), { max: POOL, onnotice: () => {} })
+const db = await benchDatabase('commerce')
+const sql = postgres(db.url, { max: POOL, onnotice: () => {} })
 
 const WORDS = ['wireless', 'keyboard', 'mechanical', 'ergonomic', 'leather', 'notebook', 'course', 'python', 'guitar', 'lesson', 'premium', 'bamboo', 'desk', 'lamp', 'vintage', 'camera', 'lens', 'travel', 'mug', 'poster', 'sticker', 'hoodie', 'organic', 'coffee', 'tea', 'studio', 'audio', 'speaker', 'cable', 'charger']
 const CATEGORIES = ['hardware', 'books', 'apparel', 'audio', 'home', 'courses']
@@ -39,9 +33,8 @@ async function seed(n: number) {
 
 let api: Awaited<ReturnType<typeof apiServer>> | undefined
 try {
-  await migrate(sql as never)
   await seed(10_000)
-  api = await apiServer({ DATABASE_URL: url.toString(), DATABASE_POOL_MAX: String(POOL), REDIS_PREFIX: `lyceum-bench-${process.pid}` })
+  api = await apiServer({ DATABASE_URL: db.url, DATABASE_POOL_MAX: String(POOL), REDIS_PREFIX: `lyceum-bench-${process.pid}` })
   const cases = [
     ['full word, ranked', { search: 'wireless keyboard' }],
     ['partial word (prefix/trigram)', { search: 'ergon' }],
@@ -57,8 +50,7 @@ try {
     console.log(`${name} (${found} items/page)\n  API      ${fmt(http)}\n  SQL only ${fmt(direct)}\n  ratio    ${(http.rps / direct.rps).toFixed(2)}`)
   }
 } finally {
-  api?.stop()
+  await api?.stop()
   await sql.end()
-  await admin.unsafe(`drop database if exists "${dbName}" with (force)`)
-  await admin.end()
+  await db.drop()
 }

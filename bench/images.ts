@@ -6,31 +6,25 @@
  * Usage: bun bench/images.ts [photos=24] [concurrency=1,2]   (needs Postgres + Redis up)
  */
 import { Worker } from 'bullmq'
-import postgres from 'postgres'
 import sharp from 'sharp'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { loadConfig } from '../src/platform/config'
 import { createDeps } from '../src/platform/deps'
-import { migrate } from '../src/platform/migrate'
 import { bullConnection, bullPrefix } from '../src/platform/queues'
 import { uploadFile } from '../src/files/files/service'
 import { processImages } from '../workers/images'
 import type { WorkerDeps } from '../workers/types'
+import { benchDatabase } from './lib'
 
 const photos = Number(process.argv[2] ?? 24)
 const concurrencies = (process.argv[3] ?? '1,2').split(',').map(Number)
 const run = `${process.pid}_${Date.now().toString(36)}`
-const adminUrl = process.env.BENCH_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
-const admin = postgres(adminUrl, { max: 1, onnotice: () => {} })
-const dbName = `lyceum_bench_${run}`
-await admin.unsafe(`create database "${dbName}"`)
-const dbUrl = new URL(adminUrl)
-dbUrl.pathname = `/${dbName}`
+const db = await benchDatabase('images')
 const storageDir = mkdtempSync(join(tmpdir(), 'lyceum-bench-'))
 const prefix = `lyceum-bench-${run}`
-const cfg = loadConfig({ ...process.env, DATABASE_URL: dbUrl.toString(), REDIS_PREFIX: prefix, STORAGE_DIR: storageDir, STORAGE_DRIVER: 'local', LOG_LEVEL: 'warn', UPLOAD_MAX_BYTES: String(20 * 1024 * 1024) })
+const cfg = loadConfig({ ...process.env, DATABASE_URL: db.url, REDIS_PREFIX: prefix, STORAGE_DIR: storageDir, STORAGE_DRIVER: 'local', LOG_LEVEL: 'warn', UPLOAD_MAX_BYTES: String(20 * 1024 * 1024) })
 const deps = await createDeps(cfg, { role: 'worker' })
 
 /** Photo-like JPEGs: noise over a colour, with an EXIF orientation so rotation is exercised. */
@@ -73,7 +67,6 @@ async function timeWorker(ids: string[], concurrency: number) {
 }
 
 try {
-  await migrate(deps.sql)
   const [user] = await deps.sql<{ id: string }[]>`insert into users (email, display_name) values (${`bench-${run}@example.test`}, 'Bench') returning id`
   const sources = await Promise.all([0, 1, 2, 3].map(photo))
   console.log(`images bench: ${photos} photos 2000x1500 JPEG (~${(sources[0]!.byteLength / 1e6).toFixed(1)} MB), 3 WebP variants each, ${cpus().length} CPUs, sharp ${sharp.versions.sharp}/libvips ${sharp.versions.vips}`)
@@ -85,7 +78,6 @@ try {
 } finally {
   for await (const keys of deps.redis.scanIterator({ MATCH: `${prefix}:*`, COUNT: 1000 })) if (keys.length) await deps.redis.del(keys)
   await deps.close()
-  await admin.unsafe(`drop database if exists "${dbName}" with (force)`)
-  await admin.end()
+  await db.drop()
   rmSync(storageDir, { recursive: true, force: true })
 }

@@ -1,3 +1,6 @@
+import postgres from 'postgres'
+import { migrate } from '../src/platform/migrate'
+
 /**
  * A small closed-loop HTTP load generator for the bench scripts: `connections` concurrent
  * loops over keep-alive fetch for `seconds`, reporting requests/s and latency percentiles.
@@ -60,7 +63,7 @@ export async function bareServer(body: string, contentType = 'application/json')
   const port = freePort()
   const proc = Bun.spawn(['bun', '-e', `Bun.serve({ port: ${port}, hostname: '127.0.0.1', fetch: () => new Response(${JSON.stringify(body)}, { headers: { 'content-type': ${JSON.stringify(contentType)} } }) })`], { stdout: 'ignore', stderr: 'inherit' })
   await waitUp(`http://127.0.0.1:${port}/`)
-  return { url: `http://127.0.0.1:${port}`, stop: () => proc.kill() }
+  return { url: `http://127.0.0.1:${port}`, stop: async () => { proc.kill(); await proc.exited } }
 }
 
 /** Starts the real API (src/index.ts) as its own process with request logs off. */
@@ -68,5 +71,57 @@ export async function apiServer(env: Record<string, string> = {}) {
   const port = freePort()
   const proc = Bun.spawn(['bun', 'src/index.ts'], { env: { ...process.env, LOG_LEVEL: 'warn', ...env, PORT: String(port) }, stdout: 'ignore', stderr: 'inherit' })
   await waitUp(`http://127.0.0.1:${port}/health/ready`)
-  return { url: `http://127.0.0.1:${port}`, stop: () => proc.kill() }
+  return { url: `http://127.0.0.1:${port}`, stop: async () => { proc.kill(); await proc.exited } }
 }
+
+/**
+ * A throw-away database with every migration applied, so a bench runs on a fresh machine and
+ * never touches a developer's data; `drop()` removes it. The server is the local one unless
+ * BENCH_DATABASE_ADMIN_URL names another.
+ */
+export async function benchDatabase(tag: string) {
+  const adminUrl = process.env.BENCH_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
+  const name = `lyceum_bench_${tag}_${process.pid}`
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} })
+  await admin.unsafe(`create database "${name}"`)
+  const u = new URL(adminUrl)
+  u.pathname = `/${name}`
+  const url = u.toString()
+  const sql = postgres(url, { max: 1, onnotice: () => {} })
+  try {
+    await migrate(sql as never)
+  } finally {
+    await sql.end()
+  }
+  return {
+    url,
+    async drop() {
+      await admin.unsafe(`drop database if exists "${name}" with (force)`)
+      await admin.end()
+    },
+  }
+}
+
+const byRps = (xs: LoadResult[]) => [...xs].sort((a, b) => a.rps - b.rps)
+const middle = <T>(xs: T[]) => xs[Math.floor(xs.length / 2)]!
+
+/**
+ * Measures `ours` against `base` in alternating rounds after a warm-up of each, so that drift
+ * on a shared machine hits both alike; reports the median round of each and the median ratio.
+ */
+export async function compare(opts: { ours: { url: string; headers?: Record<string, string> }; base: { url: string }; rounds: number; seconds: number; connections: number }) {
+  const { rounds, seconds, connections } = opts
+  await load({ ...opts.ours, connections, seconds: 2 }) // warm-up (JIT, pools, caches)
+  await load({ ...opts.base, connections, seconds: 1 })
+  const ours: LoadResult[] = []
+  const base: LoadResult[] = []
+  for (let r = 0; r < rounds; r++) {
+    ours.push(await load({ ...opts.ours, connections, seconds }))
+    base.push(await load({ ...opts.base, connections, seconds }))
+  }
+  const ratios = ours.map((o, i) => o.rps / base[i]!.rps).sort((a, b) => a - b)
+  return { ours: middle(byRps(ours)), base: middle(byRps(base)), ratio: middle(ratios), ratios }
+}
+
+export const fmtCompare = (name: string, c: Awaited<ReturnType<typeof compare>>) =>
+  `${name}\n  lyceum   ${fmt(c.ours)}\n  bare Bun ${fmt(c.base)}\n  ratio    ${c.ratio.toFixed(2)} (rounds: ${c.ratios.map((x) => x.toFixed(2)).join(', ')})`

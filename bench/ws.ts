@@ -16,8 +16,7 @@ import { readFileSync } from 'node:fs'
 import type { Subprocess } from 'bun'
 import { loadConfig } from '../src/platform/config'
 import { signAccessToken } from '../src/platform/http/auth'
-import { migrate } from '../src/platform/migrate'
-import { freePort } from './lib'
+import { benchDatabase, freePort } from './lib'
 
 const SIZES = (process.env.BENCH_SIZES ?? '100,1000,5000').split(',').map(Number)
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 2000)
@@ -25,18 +24,12 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32)
 /** Latency is measured at a fixed offered rate (open loop), throughput with CONCURRENCY POSTs in flight. */
 const RATE = Number(process.env.BENCH_RATE ?? 50)
 const LATENCY_MESSAGES = Number(process.env.BENCH_LATENCY_MESSAGES ?? 500)
-const adminUrl = process.env.BENCH_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 
 const run = `${process.pid}`
-const dbName = `lyceum_bench_${run}`
-const admin = postgres(adminUrl, { max: 1, onnotice: () => {} })
-await admin.unsafe(`create database "${dbName}"`)
-const dbUrl = new URL(adminUrl)
-dbUrl.pathname = `/${dbName}`
-const env = { ...process.env, DATABASE_URL: dbUrl.toString(), REDIS_PREFIX: `lyceum-bench-${run}`, LOG_LEVEL: 'warn', NODE_ENV: 'development', DATABASE_POOL_MAX: '20' }
+const db = await benchDatabase('ws')
+const env = { ...process.env, DATABASE_URL: db.url, REDIS_PREFIX: `lyceum-bench-${run}`, LOG_LEVEL: 'warn', NODE_ENV: 'development', DATABASE_POOL_MAX: '20' }
 const config = loadConfig(env)
-const sql = postgres(dbUrl.toString(), { max: 4, onnotice: () => {} })
-await migrate(sql as never)
+const sql = postgres(db.url, { max: 4, onnotice: () => {} })
 
 type Replica = { proc: Subprocess; http: string; ws: string }
 async function startReplica(): Promise<Replica> {
@@ -204,8 +197,7 @@ try {
 } finally {
   await stopReplicas()
   await sql.end()
-  await admin.unsafe(`drop database if exists "${dbName}" with (force)`)
-  await admin.end()
+  await db.drop()
   const redis = createClient({ url: config.REDIS_URL })
   await redis.connect()
   for await (const keys of redis.scanIterator({ MATCH: `${env.REDIS_PREFIX}:*`, COUNT: 1000 })) if (keys.length) await redis.del(keys)
