@@ -27,6 +27,26 @@ class Info implements RequestInfo {
   }
 }
 
+/**
+ * Puts the headers gathered in `set.headers` (request id, security headers, Retry-After...) on
+ * a Response a handler returned, where it has not set them itself, and empties `set.headers`.
+ * With `set.headers` empty Elysia sends the Response as it is; otherwise it rebuilds it, turning
+ * the body into a stream and copying every header, on every request.
+ */
+function moveHeadersOnto(res: Response, set: { headers: Record<string, string | number | string[] | undefined> }) {
+  try {
+    const h = res.headers
+    for (const k in set.headers) {
+      const v = set.headers[k]
+      if (v !== undefined && !Array.isArray(v) && !h.has(k)) h.set(k, String(v))
+      else if (Array.isArray(v)) return // cookies: leave them to Elysia
+    }
+    set.headers = {}
+  } catch {
+    // Immutable headers (e.g. a fetched Response): Elysia merges them as usual.
+  }
+}
+
 const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/
 
 export type RequestPluginOptions = {
@@ -85,6 +105,7 @@ export function requestPlugin(opts: RequestPluginOptions) {
     // response back unchanged: Elysia's global error path replaces the response with whatever
     // this hook returns, `undefined` included.
     .mapResponse({ as: 'global' }, ({ request, set, route, responseValue }) => {
+      if (responseValue instanceof Response) moveHeadersOnto(responseValue, set)
       const info = infos.get(request)
       if (!info || info.done) return responseValue as Response
       info.done = true
