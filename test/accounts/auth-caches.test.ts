@@ -55,7 +55,14 @@ describe('revocation mirror', () => {
 describe('GET /me profile cache', () => {
   test('a change made by this instance shows at once', async () => {
     const { tokens } = await register()
-    expect((await meOn(undefined, tokens.access_token)).body.display_name).toBe('Ada Lovelace')
+    const first = await call('GET', '/api/v1/me', { token: tokens.access_token, headers: { 'x-request-id': 'me-cached-1' } })
+    expect(first.body.display_name).toBe('Ada Lovelace')
+    // Served from the cache as ready text, with the platform's headers all the same.
+    const again = await call('GET', '/api/v1/me', { token: tokens.access_token, headers: { 'x-request-id': 'me-cached-2' } })
+    expect(again.body).toEqual(first.body)
+    expect(again.headers.get('x-request-id')).toBe('me-cached-2')
+    expect(again.headers.get('x-content-type-options')).toBe('nosniff')
+    expect(again.headers.get('content-type')).toStartWith('application/json')
     expect((await call('PATCH', '/api/v1/me', { token: tokens.access_token, body: { display_name: 'Grace Hopper' } })).status).toBe(200)
     expect((await meOn(undefined, tokens.access_token)).body.display_name).toBe('Grace Hopper')
   })

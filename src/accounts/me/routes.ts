@@ -12,7 +12,7 @@ export function meRoutes(deps: AccountsDeps, opts: AccountsOptions) {
   listenForUserChanges(deps.sql)
   return new Elysia({ prefix: '/me', tags: ['me'] })
     .use(authGuard(deps))
-    .get('', ({ auth }) => getMe(deps, auth.userId), {
+    .get('', ({ auth, set }) => getMe(deps, auth.userId, set), {
       auth: true,
       detail: { summary: 'The signed-in user' },
       response: { 200: User, ...errorResponses(401) },

@@ -4,23 +4,26 @@ import { decodeKeyset, keysetPage } from '../../platform/http/cursor'
 import { listLiveSessions } from '../sessions/queries'
 import { revokeSession } from '../sessions/service'
 import type { AccountsDeps, AccountsOptions } from '../types'
-import { cachedUser } from '../users/cache'
+import { cachedUser, freshUser } from '../users/cache'
+import { jsonText, type ResponseHeaders } from '../../platform/http/request-id'
 import { toUser } from '../users/present'
 import { findUserById, updateUser } from '../users/queries'
 
-const JSON_HEADERS = { 'content-type': 'application/json' }
-
 /**
  * The signed-in user as a ready JSON response: `GET /me` is the hottest authenticated read, so
- * the profile comes from the in-process cache (users/cache.ts) already serialised.
+ * the profile comes from the in-process cache (users/cache.ts) already serialised, without
+ * waiting when it is fresh.
  */
-export async function getMe(deps: Pick<AccountsDeps, 'sql'>, userId: string): Promise<Response> {
-  const cached = await cachedUser(userId, async () => {
+export function getMe(deps: Pick<AccountsDeps, 'sql'>, userId: string, set: ResponseHeaders): Response | Promise<Response> {
+  const fresh = freshUser(userId)
+  if (fresh) return jsonText(set, fresh.json)
+  return cachedUser(userId, async () => {
     const row = await findUserById(deps.sql, userId)
     return row ? toUser(row) : null
+  }).then((cached) => {
+    if (!cached) throw httpErrors.unauthorized()
+    return jsonText(set, cached.json)
   })
-  if (!cached) throw httpErrors.unauthorized()
-  return new Response(cached.json, { headers: JSON_HEADERS })
 }
 
 /** Updates the profile; an avatar must pass the injected files check when one is wired. */

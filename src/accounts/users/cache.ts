@@ -25,9 +25,15 @@ export function forgetUser(id: string) {
 }
 
 /** The cached profile of `id`, or `load()`'s answer (stored unless a change raced it). */
-export async function cachedUser(id: string, load: () => Promise<User | null>): Promise<Cached | null> {
+/** The cached profile of `id` if it is fresh. */
+export function freshUser(id: string): Cached | undefined {
   const hit = entries.get(id)
-  if (hit && Date.now() - hit.at < TTL_MS) return hit
+  return hit && Date.now() - hit.at < TTL_MS ? hit : undefined
+}
+
+export async function cachedUser(id: string, load: () => Promise<User | null>): Promise<Cached | null> {
+  const hit = freshUser(id)
+  if (hit) return hit
   const gen = generation
   const user = await load()
   if (!user) return null

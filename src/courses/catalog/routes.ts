@@ -2,6 +2,7 @@ import { Elysia, t } from 'elysia'
 import type { Deps } from '../../platform/deps'
 import { authGuard } from '../../platform/http/auth'
 import { errorResponses } from '../../platform/http/errors'
+import { jsonText } from '../../platform/http/request-id'
 import { viewerOf } from '../shared/viewer'
 import { CatalogQuery, Course, CourseDetail, CourseList, CreateCourse, UpdateCourse } from './model'
 import { changeStatus, createCourse, getCourse, listCatalog, patchCourse } from './service'
@@ -20,7 +21,7 @@ export function catalogRoutes(deps: Deps) {
       detail: { summary: 'Create a draft course (instructors and admins); the slug comes from the title unless given' },
       response: { 201: Course, ...errorResponses(401, 403, 409, 422) },
     })
-    .get('', async ({ query }) => new Response(await listCatalog(deps, query), { headers: { 'content-type': 'application/json; charset=utf-8' } }), {
+    .get('', async ({ query, set }) => jsonText(set, await listCatalog(deps, query)), {
       query: CatalogQuery,
       detail: { summary: 'Published courses (cached; every course or lesson write invalidates the cache)' },
       response: { 200: CourseList, ...errorResponses(422) },

@@ -2,7 +2,7 @@ import { Elysia } from 'elysia'
 import { SignJWT, errors as joseErrors, jwtVerify } from 'jose'
 import type { Redis, Keyspace } from '../redis'
 import { AppError, httpErrors } from './errors'
-import { isRevoked, revokeSessionTokens, revokeUserTokens, startRevocationMirror } from './revocations'
+import { isRevoked, revokedInMirror, revokeSessionTokens, revokeUserTokens, startRevocationMirror } from './revocations'
 
 export type Role = 'student' | 'instructor' | 'admin'
 export const ROLES: Role[] = ['student', 'instructor', 'admin']
@@ -86,13 +86,18 @@ type Verified = { secret: string; ctx: AuthContext; ts: number; expMs: number }
 const verified = new Map<string, Verified>()
 const VERIFIED_MAX = 10_000
 
-async function verifyAccessToken(secret: string, token: string): Promise<Verified> {
+/** The remembered verification of `token`, if any; throws when it has expired since. */
+function rememberedToken(secret: string, token: string): Verified | undefined {
   const hit = verified.get(token)
-  if (hit && hit.secret === secret) {
-    if (hit.expMs > Date.now()) return hit
-    verified.delete(token)
-    throw new AppError(401, 'token_expired', 'The token has expired')
-  }
+  if (!hit || hit.secret !== secret) return undefined
+  if (hit.expMs > Date.now()) return hit
+  verified.delete(token)
+  throw new AppError(401, 'token_expired', 'The token has expired')
+}
+
+async function verifyAccessToken(secret: string, token: string): Promise<Verified> {
+  const hit = rememberedToken(secret, token)
+  if (hit) return hit
   const payload = await verifyTypedToken(secret, token, 'access')
   const { sid, role, jti, ts, exp } = payload as { sid?: unknown; role?: unknown; jti?: unknown; ts?: unknown; exp?: unknown }
   if (typeof sid !== 'string' || typeof jti !== 'string' || typeof ts !== 'number' || typeof exp !== 'number' || !ROLES.includes(role as Role)) {
@@ -104,10 +109,27 @@ async function verifyAccessToken(secret: string, token: string): Promise<Verifie
   return entry
 }
 
+const revokedError = () => new AppError(401, 'token_revoked', 'The token has been revoked')
+
+/**
+ * The common case answered without waiting: a token verified before, checked against an
+ * in-sync revocation mirror. `undefined` when either is missing (then use `authenticate`).
+ */
+function authenticateNow(deps: TokenDeps, token: string): AuthContext | undefined {
+  const hit = rememberedToken(deps.secret, token)
+  if (!hit) return undefined
+  const revoked = revokedInMirror(deps, hit.ctx.sid, hit.ctx.userId, hit.ts)
+  if (revoked === undefined) return undefined
+  if (revoked) throw revokedError()
+  return hit.ctx
+}
+
 /** Verifies an access token end to end: signature, expiry, type, and revocation. */
 export async function authenticate(deps: TokenDeps, token: string): Promise<AuthContext> {
+  const now = authenticateNow(deps, token)
+  if (now) return now
   const { ctx, ts } = await verifyAccessToken(deps.secret, token)
-  if (await isRevoked(deps, ctx.sid, ctx.userId, ts)) throw new AppError(401, 'token_revoked', 'The token has been revoked')
+  if (await isRevoked(deps, ctx.sid, ctx.userId, ts)) throw revokedError()
   return ctx
 }
 
@@ -137,7 +159,7 @@ export function authPlugin(deps: TokenDeps) {
       async resolve({ request }: { request: Request }) {
         const token = bearerToken(request.headers.get('authorization'))
         if (!token) throw httpErrors.unauthorized()
-        const auth = await authenticate(deps, token)
+        const auth = authenticateNow(deps, token) ?? (await authenticate(deps, token))
         if (!allows(auth.role, required)) throw httpErrors.forbidden()
         return { auth }
       },

@@ -27,24 +27,40 @@ class Info implements RequestInfo {
   }
 }
 
+/** Elysia's `set`, as far as response headers go. */
+export type ResponseHeaders = { headers: Record<string, string | number | string[] | undefined> }
+
 /**
  * Puts the headers gathered in `set.headers` (request id, security headers, Retry-After...) on
  * a Response a handler returned, where it has not set them itself, and empties `set.headers`.
  * With `set.headers` empty Elysia sends the Response as it is; otherwise it rebuilds it, turning
  * the body into a stream and copying every header, on every request.
  */
-function moveHeadersOnto(res: Response, set: { headers: Record<string, string | number | string[] | undefined> }) {
+function moveHeadersOnto(res: Response, set: ResponseHeaders) {
+  let h: Headers | undefined
   try {
-    const h = res.headers
     for (const k in set.headers) {
+      h ??= res.headers
       const v = set.headers[k]
       if (v !== undefined && !Array.isArray(v) && !h.has(k)) h.set(k, String(v))
       else if (Array.isArray(v)) return // cookies: leave them to Elysia
     }
-    set.headers = {}
+    if (h) set.headers = {}
   } catch {
     // Immutable headers (e.g. a fetched Response): Elysia merges them as usual.
   }
+}
+
+/**
+ * A 200 JSON response from text serialised beforehand (a cached body), carrying the headers
+ * gathered so far. For hot cached reads: it skips per-request serialisation and response
+ * validation, so the text must already match the route's response schema.
+ */
+export function jsonText(set: ResponseHeaders, body: string): Response {
+  const headers = set.headers as Record<string, string>
+  headers['content-type'] = 'application/json; charset=utf-8'
+  set.headers = {}
+  return new Response(body, { headers })
 }
 
 const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/

@@ -110,25 +110,30 @@ export function startRevocationMirror(deps: RevocationDeps) {
 export const revocationMirrorSynced = (deps: RevocationDeps) => mirrors.get(deps.redis)?.synced === true
 
 /**
- * Whether a token of session `sid`, user `userId`, issued at `issuedAt` (ms) is revoked:
- * from the mirror when it is in sync, else from Redis.
+ * Whether a token of session `sid`, user `userId`, issued at `issuedAt` (ms) is revoked,
+ * from this process's mirror; `undefined` while the mirror is not in sync.
  */
-export async function isRevoked(deps: RevocationDeps, sid: string, userId: string, issuedAt: number): Promise<boolean> {
+export function revokedInMirror(deps: RevocationDeps, sid: string, userId: string, issuedAt: number): boolean | undefined {
   const m = mirrors.get(deps.redis)
-  if (m?.synced) {
-    const now = Date.now()
-    const s = m.sids.get(sid)
-    if (s !== undefined) {
-      if (s > now) return true
-      m.sids.delete(sid)
-    }
-    const u = m.users.get(userId)
-    if (u !== undefined) {
-      if (u.until > now) return issuedAt < u.after
-      m.users.delete(userId)
-    }
-    return false
+  if (!m?.synced) return undefined
+  const now = Date.now()
+  const s = m.sids.get(sid)
+  if (s !== undefined) {
+    if (s > now) return true
+    m.sids.delete(sid)
   }
+  const u = m.users.get(userId)
+  if (u !== undefined) {
+    if (u.until > now) return issuedAt < u.after
+    m.users.delete(userId)
+  }
+  return false
+}
+
+/** Whether the token is revoked: from the mirror when it is in sync, else from Redis. */
+export async function isRevoked(deps: RevocationDeps, sid: string, userId: string, issuedAt: number): Promise<boolean> {
+  const mirrored = revokedInMirror(deps, sid, userId, issuedAt)
+  if (mirrored !== undefined) return mirrored
   const rk = revocationKeys(deps.keys)
   const [revoked, validAfter] = await deps.redis.mGet([rk.session(sid), rk.userValidAfter(userId)])
   return !!revoked || (!!validAfter && issuedAt < Number(validAfter))
