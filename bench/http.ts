@@ -3,13 +3,13 @@
  * each next to a bare Bun.serve returning the same bytes, in the same run. The two servers are
  * measured in alternating rounds after a warm-up, and the median round is reported.
  * Runs in a throw-away database and Redis prefix.
- * Usage: bun bench/http.ts [seconds per round=3] [connections=64] [rounds=5]   (needs Postgres + Redis up)
+ * Usage: bun bench/http.ts [seconds per round=3] [connections=64] [rounds=7]   (needs Postgres + Redis up)
  */
 import { apiServer, bareServer, benchDatabase, compare, fmtCompare } from './lib'
 
 const seconds = Number(process.argv[2] ?? 3)
 const connections = Number(process.argv[3] ?? 64)
-const rounds = Number(process.argv[4] ?? 5)
+const rounds = Number(process.argv[4] ?? 7)
 
 const db = await benchDatabase('http')
 const api = await apiServer({ DATABASE_URL: db.url, REDIS_PREFIX: `lyceum-bench-${process.pid}` })
