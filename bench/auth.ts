@@ -1,9 +1,10 @@
 /**
  * Password logins/s (argon2id on Bun's thread pool) and what they do to the event loop: the
  * p50/p99 of GET /health/live alone, then while `connections` clients log in as fast as they can.
- * Usage: bun bench/auth.ts [seconds=5] [connections=32]   (needs Postgres + Redis up, migrated)
+ * Runs in a throw-away database and Redis prefix.
+ * Usage: bun bench/auth.ts [seconds=5] [connections=32]   (needs Postgres + Redis up)
  */
-import { apiServer, fmt, load, type LoadResult } from './lib'
+import { apiServer, benchDatabase, fmt, load, type LoadResult } from './lib'
 
 const seconds = Number(process.argv[2] ?? 5)
 const connections = Number(process.argv[3] ?? 32)
@@ -48,7 +49,8 @@ async function argon2Rate(): Promise<number> {
 }
 const ceiling = await argon2Rate()
 
-const api = await apiServer({ REDIS_PREFIX: `lyceum-bench-${process.pid}`, TRUST_PROXY: '1' })
+const db = await benchDatabase('auth')
+const api = await apiServer({ DATABASE_URL: db.url, REDIS_PREFIX: `lyceum-bench-${process.pid}`, TRUST_PROXY: '1' })
 try {
   const users = await Promise.all(
     Array.from({ length: 16 }, async (_, n) => {
@@ -67,5 +69,6 @@ try {
   console.log(`GET /health/live idle    ${fmt(idle)}`)
   console.log(`GET /health/live loaded  ${fmt(busy)}`)
 } finally {
-  api.stop()
+  await api.stop()
+  await db.drop()
 }

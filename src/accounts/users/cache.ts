@@ -10,7 +10,7 @@ import type { User } from './model'
  * connection of the process.
  */
 const TTL_MS = 2000
-const MAX_ENTRIES = 50_000
+const MAX_ENTRIES = 10_000
 const entries = new Map<string, Cached>()
 /** A profile and its JSON text (serialised once per fill, not per request). */
 export type Cached = { user: User; json: string; at: number }

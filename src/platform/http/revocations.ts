@@ -82,6 +82,12 @@ function mirrorOf(deps: RevocationDeps): Mirror | undefined {
     mirror.synced = false
     mirror.epoch++
   }
+  // Entries whose TTL has ended are dropped once a minute (a lookup drops them too).
+  setInterval(() => {
+    const now = Date.now()
+    for (const [sid, until] of mirror.sids) if (until <= now) mirror.sids.delete(sid)
+    for (const [userId, u] of mirror.users) if (u.until <= now) mirror.users.delete(userId)
+  }, 60_000).unref()
   sub.on('error', lost)
   sub.on('end', lost)
   sub.on('ready', () => {
