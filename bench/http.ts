@@ -1,6 +1,6 @@
 /**
  * Requests/s and p50/p99 of GET /health/live and of an authenticated JSON route (GET /api/v1/me),
- * each next to a bare Bun.serve returning the same bytes, in the same run. The two servers are
+ * each next to a bare Bun.serve returning the same bytes to the same request, in the same run. The two servers are
  * measured in alternating rounds after a warm-up, and the median round is reported.
  * Runs in a throw-away database and Redis prefix.
  * Usage: bun bench/http.ts [seconds per round=3] [connections=64] [rounds=7]   (needs Postgres + Redis up)
@@ -23,7 +23,7 @@ try {
     if (sample.status !== 200) throw new Error(`${path}: ${sample.status}`)
     const bare = await bareServer(await sample.text())
     try {
-      console.log(fmtCompare(name, await compare({ ours: { url: api.url + path, headers }, base: { url: bare.url }, rounds, seconds, connections })))
+      console.log(fmtCompare(name, await compare({ ours: api.url, base: bare.url, path, headers, rounds, seconds, connections })))
     } finally {
       await bare.stop()
     }

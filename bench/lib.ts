@@ -106,18 +106,21 @@ const byRps = (xs: LoadResult[]) => [...xs].sort((a, b) => a.rps - b.rps)
 const middle = <T>(xs: T[]) => xs[Math.floor(xs.length / 2)]!
 
 /**
- * Measures `ours` against `base` in alternating rounds after a warm-up of each, so that drift
- * on a shared machine hits both alike; reports the median round of each and the median ratio.
+ * Sends the same request (path and headers) to `ours` and to `base` in alternating rounds after
+ * a warm-up of each, so that drift on a shared machine hits both alike; reports the median round
+ * of each and the median ratio.
  */
-export async function compare(opts: { ours: { url: string; headers?: Record<string, string> }; base: { url: string }; rounds: number; seconds: number; connections: number }) {
-  const { rounds, seconds, connections } = opts
-  await load({ ...opts.ours, connections, seconds: 2 }) // warm-up (JIT, pools, caches)
-  await load({ ...opts.base, connections, seconds: 1 })
+export async function compare(opts: { ours: string; base: string; path: string; headers?: Record<string, string>; rounds: number; seconds: number; connections: number }) {
+  const { rounds, seconds, connections, headers } = opts
+  const ourUrl = opts.ours + opts.path
+  const baseUrl = opts.base + opts.path
+  await load({ url: ourUrl, headers, connections, seconds: 2 }) // warm-up (JIT, pools, caches)
+  await load({ url: baseUrl, headers, connections, seconds: 1 })
   const ours: LoadResult[] = []
   const base: LoadResult[] = []
   for (let r = 0; r < rounds; r++) {
-    ours.push(await load({ ...opts.ours, connections, seconds }))
-    base.push(await load({ ...opts.base, connections, seconds }))
+    ours.push(await load({ url: ourUrl, headers, connections, seconds }))
+    base.push(await load({ url: baseUrl, headers, connections, seconds }))
   }
   const ratios = ours.map((o, i) => o.rps / base[i]!.rps).sort((a, b) => a - b)
   return { ours: middle(byRps(ours)), base: middle(byRps(base)), ratio: middle(ratios), ratios }
