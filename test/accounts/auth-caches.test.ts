@@ -3,9 +3,9 @@
  * and the profile cache behind GET /me (Postgres NOTIFY). Each is checked across two API
  * instances with their own connections, as two replicas would be.
  */
-import { describe, expect, test } from 'bun:test'
+import { afterAll, describe, expect, test } from 'bun:test'
 import postgres from 'postgres'
-import { call, testApp, testAppWith, waitFor } from '../helpers/app'
+import { call, freePort, testApp, testAppWith, waitFor } from '../helpers/app'
 import { revocationMirrorSynced, revokeSessionTokens } from '../../src/platform/http/revocations'
 import { PASSWORD, login, register } from './helpers'
 
@@ -31,8 +31,12 @@ describe('revocation mirror', () => {
     const first = await login(email, PASSWORD)
     const { deps } = await testApp()
     await revokeSessionTokens(deps, JSON.parse(Buffer.from(first.body.tokens.access_token.split('.')[1], 'base64url').toString()).sid, 60)
+    // And a user-wide revocation (logout-all) of another user.
+    const other = await register()
+    expect((await call('POST', '/api/v1/auth/logout-all', { token: other.tokens.access_token })).status).toBe(204)
     const late = await testAppWith({})
     await waitFor(() => revocationMirrorSynced(late.deps), { what: 'late mirror in sync' })
+    expect((await meOn(late.app, other.tokens.access_token)).body.error.code).toBe('token_revoked')
     const r = await meOn(late.app, first.body.tokens.access_token)
     expect(r.status).toBe(401)
     expect(r.body.error.code).toBe('token_revoked')
@@ -49,6 +53,40 @@ describe('revocation mirror', () => {
     await waitFor(async () => (await meOn(b.app, tokens.access_token)).status === 401, { what: 'b refuses the old token' })
     const fresh = await login(email, PASSWORD)
     expect((await meOn(b.app, fresh.body.tokens.access_token)).status).toBe(200)
+  })
+})
+
+describe('revocation mirror across a Redis restart', () => {
+  // A private Redis, so stopping it disturbs nothing else.
+  const port = freePort()
+  const start = () => Bun.spawn(['redis-server', '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdout: 'ignore', stderr: 'ignore' })
+  let redis = start()
+  afterAll(() => redis.kill())
+  const pong = () => Bun.spawnSync(['redis-cli', '-p', String(port), 'ping']).stdout.toString().includes('PONG')
+
+  test('the mirror stops being trusted while Redis is away, reloads when it is back, and hears revocations again', async () => {
+    await waitFor(pong, { what: 'private redis' })
+    const a = await testAppWith({ REDIS_URL: `redis://127.0.0.1:${port}` })
+    await waitFor(() => revocationMirrorSynced(a.deps), { what: 'mirror in sync' })
+    const { tokens } = await register()
+    const sid = JSON.parse(Buffer.from(tokens.access_token.split('.')[1]!, 'base64url').toString()).sid as string
+    expect((await meOn(a.app, tokens.access_token)).status).toBe(200)
+
+    redis.kill('SIGKILL')
+    await redis.exited
+    await waitFor(() => !revocationMirrorSynced(a.deps), { what: 'mirror out of sync' })
+    redis = start()
+    await waitFor(pong, { what: 'private redis back' })
+    await waitFor(() => revocationMirrorSynced(a.deps), { timeoutMs: 15000, what: 'mirror in sync again' })
+
+    // Revoked through other connections: only the re-established subscription can tell `a`.
+    const b = await testAppWith({ REDIS_URL: `redis://127.0.0.1:${port}` })
+    await revokeSessionTokens(b.deps, sid, 60)
+    const r = await waitFor(async () => {
+      const res = await meOn(a.app, tokens.access_token)
+      return res.status === 401 ? res : null
+    }, { what: 'a refuses the token revoked after the restart' })
+    expect(r.body.error.code).toBe('token_revoked')
   })
 })
 

@@ -42,12 +42,6 @@ function apply(m: Mirror, msg: Message) {
   }
 }
 
-async function scanAll(redis: Redis, match: string): Promise<string[]> {
-  const out: string[] = []
-  for await (const batch of redis.scanIterator({ MATCH: match, COUNT: 500 })) out.push(...batch)
-  return out
-}
-
 /** Loads the Redis record into the mirror; marks it synced unless the subscription was lost meanwhile. */
 async function load(deps: Required<RevocationDeps>, m: Mirror) {
   const epoch = m.epoch
@@ -55,14 +49,19 @@ async function load(deps: Required<RevocationDeps>, m: Mirror) {
   const sidPrefix = rk.session('')
   const userPrefix = rk.userValidAfter('')
   try {
-    const now = Date.now()
-    for (const key of await scanAll(deps.redis, `${sidPrefix}*`)) {
-      const ttl = await deps.redis.pTTL(key)
-      if (ttl > 0) apply(m, { s: key.slice(sidPrefix.length), until: now + ttl })
+    // One scan batch at a time, its reads in flight together (node-redis pipelines them).
+    for await (const keys of deps.redis.scanIterator({ MATCH: `${sidPrefix}*`, COUNT: 500 })) {
+      const now = Date.now()
+      const ttls = await Promise.all(keys.map((key) => deps.redis.pTTL(key)))
+      keys.forEach((key, i) => ttls[i]! > 0 && apply(m, { s: key.slice(sidPrefix.length), until: now + ttls[i]! }))
     }
-    for (const key of await scanAll(deps.redis, `${userPrefix}*`)) {
-      const [after, ttl] = await Promise.all([deps.redis.get(key), deps.redis.pTTL(key)])
-      if (after && ttl > 0) apply(m, { u: key.slice(userPrefix.length), after: Number(after), until: now + ttl })
+    for await (const keys of deps.redis.scanIterator({ MATCH: `${userPrefix}*`, COUNT: 500 })) {
+      const now = Date.now()
+      const rows = await Promise.all(keys.map((key) => Promise.all([deps.redis.get(key), deps.redis.pTTL(key)])))
+      keys.forEach((key, i) => {
+        const [after, ttl] = rows[i]!
+        if (after && ttl > 0) apply(m, { u: key.slice(userPrefix.length), after: Number(after), until: now + ttl })
+      })
     }
     if (m.epoch === epoch && deps.redisSub.isReady) m.synced = true
   } catch (err) {
