@@ -2,14 +2,14 @@
  * Requests/s and p50/p99 of the cached GET /api/v1/courses (20 published courses) next to
  * a bare Bun.serve returning the same bytes, in the same run (alternating rounds, medians).
  * Runs in a throw-away database and Redis prefix.
- * Usage: bun bench/courses.ts [seconds per round=3] [connections=64] [rounds=7]   (needs Postgres + Redis up)
+ * Usage: bun bench/courses.ts [seconds per round=3] [connections=64] [rounds=9]   (needs Postgres + Redis up)
  */
 import postgres from 'postgres'
 import { apiServer, bareServer, benchDatabase, compare, fmtCompare } from './lib'
 
 const seconds = Number(process.argv[2] ?? 3)
 const connections = Number(process.argv[3] ?? 64)
-const rounds = Number(process.argv[4] ?? 7)
+const rounds = Number(process.argv[4] ?? 9)
 
 const db = await benchDatabase('courses')
 const api = await apiServer({ DATABASE_URL: db.url, REDIS_PREFIX: `lyceum-bench-${process.pid}` })
@@ -29,7 +29,7 @@ try {
   if (sample.status !== 200 || (JSON.parse(body) as { items: unknown[] }).items.length !== 20) throw new Error(`unexpected catalog answer: ${sample.status}`)
   const bare = await bareServer(body)
   try {
-    console.log(fmtCompare(`GET /api/v1/courses (cached, ${body.length} bytes)`, await compare({ ours: api.url, base: bare.url, path, rounds, seconds, connections })))
+    console.log(fmtCompare(`GET /api/v1/courses (cached, ${body.length} bytes)`, await compare({ ours: api, base: bare, path, rounds, seconds, connections })))
   } finally {
     await bare.stop()
   }

@@ -3,13 +3,13 @@
  * each next to a bare Bun.serve returning the same bytes to the same request, in the same run. The two servers are
  * measured in alternating rounds after a warm-up, and the median round is reported.
  * Runs in a throw-away database and Redis prefix.
- * Usage: bun bench/http.ts [seconds per round=3] [connections=64] [rounds=7]   (needs Postgres + Redis up)
+ * Usage: bun bench/http.ts [seconds per round=3] [connections=64] [rounds=9]   (needs Postgres + Redis up)
  */
 import { apiServer, bareServer, benchDatabase, compare, fmtCompare } from './lib'
 
 const seconds = Number(process.argv[2] ?? 3)
 const connections = Number(process.argv[3] ?? 64)
-const rounds = Number(process.argv[4] ?? 7)
+const rounds = Number(process.argv[4] ?? 9)
 
 const db = await benchDatabase('http')
 const api = await apiServer({ DATABASE_URL: db.url, REDIS_PREFIX: `lyceum-bench-${process.pid}` })
@@ -23,7 +23,7 @@ try {
     if (sample.status !== 200) throw new Error(`${path}: ${sample.status}`)
     const bare = await bareServer(await sample.text())
     try {
-      console.log(fmtCompare(name, await compare({ ours: api.url, base: bare.url, path, headers, rounds, seconds, connections })))
+      console.log(fmtCompare(name, await compare({ ours: api, base: bare, path, headers, rounds, seconds, connections })))
     } finally {
       await bare.stop()
     }

@@ -1,4 +1,5 @@
 import postgres from 'postgres'
+import { readFileSync } from 'node:fs'
 import { migrate } from '../src/platform/migrate'
 
 /**
@@ -58,20 +59,30 @@ export async function waitUp(url: string, ms = 20000) {
   throw new Error(`${url} did not come up`)
 }
 
+/**
+ * Both servers of a comparison run as production processes (`NODE_ENV=production`, which is also
+ * what makes Bun.serve and Elysia leave development mode), the way docker-compose.yml runs the API.
+ */
+const PRODUCTION = {
+  NODE_ENV: 'production',
+  JWT_SECRET: 'bench-only-secret-of-more-than-thirty-two-bytes-0123456789',
+  PUBLIC_URL: 'http://localhost:3000',
+}
+
 /** Starts a bare Bun.serve in its own process answering every request with `body`. */
 export async function bareServer(body: string, contentType = 'application/json') {
   const port = freePort()
-  const proc = Bun.spawn(['bun', '-e', `Bun.serve({ port: ${port}, hostname: '127.0.0.1', fetch: () => new Response(${JSON.stringify(body)}, { headers: { 'content-type': ${JSON.stringify(contentType)} } }) })`], { stdout: 'ignore', stderr: 'inherit' })
+  const proc = Bun.spawn(['bun', '-e', `Bun.serve({ port: ${port}, hostname: '127.0.0.1', fetch: () => new Response(${JSON.stringify(body)}, { headers: { 'content-type': ${JSON.stringify(contentType)} } }) })`], { env: { ...process.env, NODE_ENV: PRODUCTION.NODE_ENV }, stdout: 'ignore', stderr: 'inherit' })
   await waitUp(`http://127.0.0.1:${port}/`)
-  return { url: `http://127.0.0.1:${port}`, stop: async () => { proc.kill(); await proc.exited } }
+  return { url: `http://127.0.0.1:${port}`, pid: proc.pid, stop: async () => { proc.kill(); await proc.exited } }
 }
 
-/** Starts the real API (src/index.ts) as its own process with request logs off. */
+/** Starts the real API (src/index.ts) as its own production process with request logs off. */
 export async function apiServer(env: Record<string, string> = {}) {
   const port = freePort()
-  const proc = Bun.spawn(['bun', 'src/index.ts'], { env: { ...process.env, LOG_LEVEL: 'warn', ...env, PORT: String(port) }, stdout: 'ignore', stderr: 'inherit' })
+  const proc = Bun.spawn(['bun', 'src/index.ts'], { env: { ...process.env, ...PRODUCTION, LOG_LEVEL: 'warn', ...env, PORT: String(port) }, stdout: 'ignore', stderr: 'inherit' })
   await waitUp(`http://127.0.0.1:${port}/health/ready`)
-  return { url: `http://127.0.0.1:${port}`, stop: async () => { proc.kill(); await proc.exited } }
+  return { url: `http://127.0.0.1:${port}`, pid: proc.pid, stop: async () => { proc.kill(); await proc.exited } }
 }
 
 /**
@@ -105,26 +116,47 @@ export async function benchDatabase(tag: string) {
 const byRps = (xs: LoadResult[]) => [...xs].sort((a, b) => a.rps - b.rps)
 const middle = <T>(xs: T[]) => xs[Math.floor(xs.length / 2)]!
 
+/** CPU time (user + system, ms) a process has used so far, from /proc; undefined where there is none. */
+export function cpuMs(pid: number): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+    return (Number(fields[11]) + Number(fields[12])) * (1000 / 100) // clock ticks of 10 ms
+  } catch {
+    return undefined
+  }
+}
+
+type Target = { url: string; pid?: number }
+
 /**
  * Sends the same request (path and headers) to `ours` and to `base` in alternating rounds after
  * a warm-up of each, so that drift on a shared machine hits both alike; reports the median round
- * of each and the median ratio.
+ * of each, the median ratio, and each server's CPU time per request over all its rounds.
  */
-export async function compare(opts: { ours: string; base: string; path: string; headers?: Record<string, string>; rounds: number; seconds: number; connections: number }) {
+export async function compare(opts: { ours: Target; base: Target; path: string; headers?: Record<string, string>; rounds: number; seconds: number; connections: number }) {
   const { rounds, seconds, connections, headers } = opts
-  const ourUrl = opts.ours + opts.path
-  const baseUrl = opts.base + opts.path
+  const ourUrl = opts.ours.url + opts.path
+  const baseUrl = opts.base.url + opts.path
   await load({ url: ourUrl, headers, connections, seconds: 2 }) // warm-up (JIT, pools, caches)
   await load({ url: baseUrl, headers, connections, seconds: 1 })
   const ours: LoadResult[] = []
   const base: LoadResult[] = []
+  const cpu = { ours: 0, base: 0 }
+  const measured = async (target: Target, url: string, into: LoadResult[], key: 'ours' | 'base') => {
+    const before = target.pid ? cpuMs(target.pid) : undefined
+    into.push(await load({ url, headers, connections, seconds }))
+    const after = target.pid ? cpuMs(target.pid) : undefined
+    if (before !== undefined && after !== undefined) cpu[key] += after - before
+  }
   for (let r = 0; r < rounds; r++) {
-    ours.push(await load({ url: ourUrl, headers, connections, seconds }))
-    base.push(await load({ url: baseUrl, headers, connections, seconds }))
+    await measured(opts.ours, ourUrl, ours, 'ours')
+    await measured(opts.base, baseUrl, base, 'base')
   }
   const ratios = ours.map((o, i) => o.rps / base[i]!.rps).sort((a, b) => a - b)
-  return { ours: middle(byRps(ours)), base: middle(byRps(base)), ratio: middle(ratios), ratios }
+  const perRequest = (ms: number, xs: LoadResult[]) => (ms > 0 ? (ms * 1000) / xs.reduce((n, x) => n + x.requests, 0) : undefined)
+  return { ours: middle(byRps(ours)), base: middle(byRps(base)), ratio: middle(ratios), ratios, cpuUs: { ours: perRequest(cpu.ours, ours), base: perRequest(cpu.base, base) } }
 }
 
 export const fmtCompare = (name: string, c: Awaited<ReturnType<typeof compare>>) =>
-  `${name}\n  lyceum   ${fmt(c.ours)}\n  bare Bun ${fmt(c.base)}\n  ratio    ${c.ratio.toFixed(2)} (rounds: ${c.ratios.map((x) => x.toFixed(2)).join(', ')})`
+  `${name}\n  lyceum   ${fmt(c.ours)}\n  bare Bun ${fmt(c.base)}\n  ratio    ${c.ratio.toFixed(2)} (rounds: ${c.ratios.map((x) => x.toFixed(2)).join(', ')})` +
+  (c.cpuUs.ours && c.cpuUs.base ? `\n  server CPU per request: lyceum ${c.cpuUs.ours.toFixed(1)} µs, bare Bun ${c.cpuUs.base.toFixed(1)} µs` : '')
