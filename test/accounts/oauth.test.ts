@@ -57,6 +57,11 @@ describe('GET /auth/oauth/:provider', () => {
     expect(url.searchParams.get('code_challenge_method')).toBe('S256')
     expect(url.searchParams.get('client_id')).toBe('client-google')
     expect(url.searchParams.get('redirect_uri')).toBe('http://localhost:3000/api/v1/auth/oauth/google/callback')
+    // A Response built by the handler still gets the platform headers, and is counted with its own status.
+    expect(r.headers.get('x-request-id')).toBeString()
+    expect(r.headers.get('x-content-type-options')).toBe('nosniff')
+    const metrics = (await call('GET', '/metrics', {}, api.app)).text
+    expect(metrics).toMatch(/http_requests_total\{method="GET",route="\/api\/v1\/auth\/oauth\/:provider",status="302"\} [1-9]/)
   })
 
   test('503 unavailable when the provider cannot be reached', async () => {

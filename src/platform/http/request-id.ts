@@ -125,7 +125,9 @@ export function requestPlugin(opts: RequestPluginOptions) {
       const info = infos.get(request)
       if (!info || info.done) return responseValue as Response
       info.done = true
-      const status = typeof set.status === 'number' ? set.status : 200
+      // A Response a handler built carries its own status (a redirect, a 304) unless `set` says otherwise.
+      const setStatus = typeof set.status === 'number' ? set.status : 200
+      const status = responseValue instanceof Response && setStatus === 200 ? responseValue.status : setStatus
       const seconds = (performance.now() - info.start) / 1000
       const label = route || 'unmatched'
       opts.metrics.observeRequest(request.method, label, status, seconds)
