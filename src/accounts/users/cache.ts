@@ -3,17 +3,16 @@ import { log } from '../../platform/log'
 import type { User } from './model'
 
 /**
- * A short-lived in-memory copy of users' profiles (`GET /me` and the guard-free lookups that
- * read the same row). Entries are dropped when the row changes: at once for changes made by
- * this process, and on the `users_changed` notice (sql/0052) for changes made anywhere else.
- * A lost notice is bounded by the entry's lifetime. Ids are UUIDs, so one map serves every
- * connection of the process.
+ * A short-lived in-memory copy of users' profiles, as `GET /me` answers them. Entries are
+ * dropped when the row changes: at once for changes made by this process, and on the
+ * `users_changed` notice (sql/0052) for changes made anywhere else. A lost notice is bounded by
+ * the entry's lifetime. Ids are UUIDs, so one map serves every connection of the process.
  */
 const TTL_MS = 2000
 const MAX_ENTRIES = 10_000
 const entries = new Map<string, Cached>()
-/** A profile and its JSON text (serialised once per fill, not per request). */
-export type Cached = { user: User; json: string; at: number }
+/** A profile's JSON text (serialised once per fill, not per request). */
+export type Cached = { json: string; at: number }
 /** Bumped by every drop: a read that started before it does not store what it read. */
 let generation = 0
 const listening = new WeakSet<Sql>()
@@ -24,20 +23,20 @@ export function forgetUser(id: string) {
   generation++
 }
 
-/** The cached profile of `id`, or `load()`'s answer (stored unless a change raced it). */
 /** The cached profile of `id` if it is fresh. */
 export function freshUser(id: string): Cached | undefined {
   const hit = entries.get(id)
   return hit && Date.now() - hit.at < TTL_MS ? hit : undefined
 }
 
+/** The cached profile of `id`, or `load()`'s answer (stored unless a change raced it). */
 export async function cachedUser(id: string, load: () => Promise<User | null>): Promise<Cached | null> {
   const hit = freshUser(id)
   if (hit) return hit
   const gen = generation
   const user = await load()
   if (!user) return null
-  const entry = { user, json: JSON.stringify(user), at: Date.now() }
+  const entry = { json: JSON.stringify(user), at: Date.now() }
   if (gen === generation) {
     if (entries.size >= MAX_ENTRIES) entries.clear()
     entries.set(id, entry)

@@ -103,7 +103,8 @@ async function verifyAccessToken(secret: string, token: string): Promise<Verifie
   if (typeof sid !== 'string' || typeof jti !== 'string' || typeof ts !== 'number' || typeof exp !== 'number' || !ROLES.includes(role as Role)) {
     throw httpErrors.unauthorized('Invalid token')
   }
-  const entry: Verified = { secret, ctx: { userId: payload.sub, role: role as Role, sid, jti }, ts, expMs: exp * 1000 }
+  // Frozen: every request with this token gets this same object.
+  const entry: Verified = { secret, ctx: Object.freeze({ userId: payload.sub, role: role as Role, sid, jti }), ts, expMs: exp * 1000 }
   if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value!)
   verified.set(token, entry)
   return entry

@@ -10,7 +10,7 @@ import { log } from '../log'
  * what it publishes at once and what others publish as it arrives. A process trusts its mirror
  * only while it is in sync: subscribed, and loaded from a scan of the Redis record that began
  * after the subscription. Before that, and whenever the subscriber connection is down, callers
- * read Redis instead (`check` answers `undefined`). A mirror can only be stricter than Redis:
+ * read Redis instead (`revokedInMirror` answers `undefined`). A mirror can only be stricter than Redis:
  * entries leave it when their TTL ends.
  */
 export type RevocationDeps = { redis: Redis; redisSub?: Redis; keys: Keyspace }
