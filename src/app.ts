@@ -9,6 +9,7 @@ import { wsRoutes } from './platform/ws/routes'
 import { tokenDepsOf } from './platform/http/auth'
 import { admin } from './admin'
 import { accounts } from './accounts'
+import { forgetUserProfile } from './accounts/public'
 import { courses } from './courses'
 import { commerce } from './commerce'
 import { files } from './files'
@@ -60,7 +61,7 @@ export function createApp(deps: Deps) {
     .use(openapiPlugin({ version: pkg.version, tags: API_TAGS }))
     .use(healthRoutes({ sql: deps.sql, redis: deps.redis, metrics: deps.metrics, metricsToken: config.METRICS_TOKEN }))
     .use(wsRoutes({ ...tokenDepsOf(deps), hub: deps.hub }))
-    .group('/api/v1', (api) => api.use(accounts(deps, { checkAvatar: (userId, fileId) => assertUsableFile(deps.sql, { fileId, ownerId: userId, purpose: 'avatar' }) })).use(admin(deps)).use(courses(deps)).use(commerce(deps)).use(files(deps)).use(messaging(deps)).use(gamification(deps)).use(ai(deps)))
+    .group('/api/v1', (api) => api.use(accounts(deps, { checkAvatar: (userId, fileId) => assertUsableFile(deps.sql, { fileId, ownerId: userId, purpose: 'avatar' }) })).use(admin(deps)).use(courses(deps)).use(commerce(deps)).use(files(deps, { onDeleted: (file) => forgetUserProfile(file.ownerId) })).use(messaging(deps)).use(gamification(deps)).use(ai(deps)))
   return app
 }
 export type App = ReturnType<typeof createApp>

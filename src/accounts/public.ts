@@ -5,6 +5,9 @@
 import { t } from 'elysia'
 import type { Tx } from '../platform/db'
 
+/** Drops a user's cached profile in this process (after another domain changed their row, e.g. cleared the avatar). */
+export { forgetUser as forgetUserProfile } from './users/cache'
+
 export const PublicUser = t.Object({ id: t.String({ format: 'uuid' }), display_name: t.String(), avatar_url: t.Nullable(t.String()) }, { title: 'PublicUser' })
 export type PublicUser = typeof PublicUser.static
 

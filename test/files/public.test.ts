@@ -2,7 +2,7 @@ import { describe, expect, test } from 'bun:test'
 import { AppError } from '../../src/platform/http/errors'
 import { assertUsableFile, assertUsableFiles, fileUrl } from '../../src/files/public'
 import { fileContentUrl } from '../../src/accounts/public'
-import { call, testApp } from '../helpers/app'
+import { call, testApp, waitFor } from '../helpers/app'
 import { newUser } from '../helpers/factories'
 
 async function insertFile(ownerId: string, purpose: string) {
@@ -48,9 +48,12 @@ describe('files/public.ts', () => {
     const u = await newUser()
     const id = await insertFile(u.id, 'avatar')
     await deps.sql`update users set avatar_file_id = ${id} where id = ${u.id}`
+    await waitFor(async () => (await call('GET', '/api/v1/me', { token: u.token })).body.avatar_url === fileUrl(id), { what: 'profile shows the avatar' })
     expect((await call('DELETE', `/api/v1/files/${id}`, { token: u.token })).status).toBe(204)
     const [row] = await deps.sql`select avatar_file_id from users where id = ${u.id}`
     expect(row!.avatar_file_id).toBeNull()
+    // The owner's cached profile is dropped with the file: the very next read has no avatar.
+    expect((await call('GET', '/api/v1/me', { token: u.token })).body.avatar_url).toBeNull()
     expect(fileUrl(id)).toBe(fileContentUrl(id))
   })
 

@@ -15,7 +15,13 @@ async function viewerOf(deps: Deps, authorization: string | undefined): Promise<
 
 const optionalAuth = { security: [{}, { bearerAuth: [] }] as Record<string, string[]>[] }
 
-export function filesRoutes(deps: Deps) {
+/** Options the composition root may pass to `files(deps, opts)`. */
+export type FilesOptions = {
+  /** Called after a file row is gone (e.g. accounts drops the owner's cached profile: its avatar may have been cleared). */
+  onDeleted?: (file: { id: string; ownerId: string }) => void
+}
+
+export function filesRoutes(deps: Deps, opts: FilesOptions = {}) {
   return new Elysia({ prefix: '/files', tags: ['files'] })
     .use(authGuard(deps))
     .post(
@@ -55,7 +61,7 @@ export function filesRoutes(deps: Deps) {
     .delete(
       '/:id',
       async ({ params, auth, set }) => {
-        await deleteFile(deps, params.id, { userId: auth.userId, role: auth.role })
+        await deleteFile(deps, params.id, { userId: auth.userId, role: auth.role }, opts.onDeleted)
         set.status = 204
       },
       {

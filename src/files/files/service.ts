@@ -136,10 +136,16 @@ function contentHeaders(row: FileRow, contentType: string, size: number, cache: 
 }
 
 /** DELETE /files/:id: the owner or an admin; removes the row, its variants and every stored object. */
-export async function deleteFile(deps: Pick<Deps, 'sql' | 'storage' | 'log'>, id: string, viewer: Viewer): Promise<void> {
+export async function deleteFile(
+  deps: Pick<Deps, 'sql' | 'storage' | 'log'>,
+  id: string,
+  viewer: Viewer,
+  onDeleted?: (file: { id: string; ownerId: string }) => void,
+): Promise<void> {
   const row = await findFileById(deps.sql, id)
   if (!row || !isOwner(row, viewer)) throw fileErrors.notFound()
   const keys = await deps.sql.begin((tx) => deleteFileReturningKeys(tx, id))
+  onDeleted?.({ id: row.id, ownerId: row.owner_id })
   for (const key of keys) {
     // The row is gone already: a failed object delete leaves an orphan to log, not an error.
     await deps.storage.delete(key).catch((err) => deps.log.warn('storage delete failed', { key, error: String((err as Error).message) }))
