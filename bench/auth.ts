@@ -50,7 +50,7 @@ async function argon2Rate(): Promise<number> {
 const ceiling = await argon2Rate()
 
 const db = await benchDatabase('auth')
-const api = await apiServer({ DATABASE_URL: db.url, REDIS_PREFIX: `lyceum-bench-${process.pid}`, TRUST_PROXY: '1' })
+const api = await apiServer({ DATABASE_URL: db.url, TRUST_PROXY: '1' })
 try {
   const users = await Promise.all(
     Array.from({ length: 16 }, async (_, n) => {

@@ -34,7 +34,7 @@ async function seed(n: number) {
 let api: Awaited<ReturnType<typeof apiServer>> | undefined
 try {
   await seed(10_000)
-  api = await apiServer({ DATABASE_URL: db.url, DATABASE_POOL_MAX: String(POOL), REDIS_PREFIX: `lyceum-bench-${process.pid}` })
+  api = await apiServer({ DATABASE_URL: db.url, DATABASE_POOL_MAX: String(POOL) })
   const cases = [
     ['full word, ranked', { search: 'wireless keyboard' }],
     ['partial word (prefix/trigram)', { search: 'ergon' }],

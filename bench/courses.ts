@@ -12,7 +12,7 @@ const connections = Number(process.argv[3] ?? 64)
 const rounds = Number(process.argv[4] ?? 9)
 
 const db = await benchDatabase('courses')
-const api = await apiServer({ DATABASE_URL: db.url, REDIS_PREFIX: `lyceum-bench-${process.pid}` })
+const api = await apiServer({ DATABASE_URL: db.url })
 const sql = postgres(db.url, { max: 1, onnotice: () => {} })
 try {
   const [instructor] = await sql<{ id: string }[]>`

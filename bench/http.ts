@@ -12,7 +12,7 @@ const connections = Number(process.argv[3] ?? 64)
 const rounds = Number(process.argv[4] ?? 9)
 
 const db = await benchDatabase('http')
-const api = await apiServer({ DATABASE_URL: db.url, REDIS_PREFIX: `lyceum-bench-${process.pid}` })
+const api = await apiServer({ DATABASE_URL: db.url })
 try {
   const email = `bench-${Date.now()}@example.test`
   const reg = await fetch(`${api.url}/api/v1/auth/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: 'bench-password-123', display_name: 'Bench' }) })

@@ -1,5 +1,6 @@
 import postgres from 'postgres'
 import { readFileSync } from 'node:fs'
+import { createClient } from 'redis'
 import { migrate } from '../src/platform/migrate'
 
 /**
@@ -77,12 +78,35 @@ export async function bareServer(body: string, contentType = 'application/json')
   return { url: `http://127.0.0.1:${port}`, pid: proc.pid, stop: async () => { proc.kill(); await proc.exited } }
 }
 
-/** Starts the real API (src/index.ts) as its own production process with request logs off. */
+/** Deletes every key under `prefix:` (what a bench's API and its queues left in Redis). */
+export async function dropRedisPrefix(prefix: string, url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379') {
+  const redis = createClient({ url })
+  await redis.connect()
+  try {
+    for await (const keys of redis.scanIterator({ MATCH: `${prefix}:*`, COUNT: 1000 })) if (keys.length) await redis.del(keys)
+  } finally {
+    await redis.quit()
+  }
+}
+
+/**
+ * Starts the real API (src/index.ts) as its own production process with request logs off, under
+ * a Redis prefix of its own (`REDIS_PREFIX`, or one made up) whose keys `stop()` deletes.
+ */
 export async function apiServer(env: Record<string, string> = {}) {
   const port = freePort()
-  const proc = Bun.spawn(['bun', 'src/index.ts'], { env: { ...process.env, ...PRODUCTION, LOG_LEVEL: 'warn', ...env, PORT: String(port) }, stdout: 'ignore', stderr: 'inherit' })
+  const prefix = env.REDIS_PREFIX ?? `lyceum-bench-${process.pid}-${port}`
+  const proc = Bun.spawn(['bun', 'src/index.ts'], { env: { ...process.env, ...PRODUCTION, LOG_LEVEL: 'warn', ...env, REDIS_PREFIX: prefix, PORT: String(port) }, stdout: 'ignore', stderr: 'inherit' })
   await waitUp(`http://127.0.0.1:${port}/health/ready`)
-  return { url: `http://127.0.0.1:${port}`, pid: proc.pid, stop: async () => { proc.kill(); await proc.exited } }
+  return {
+    url: `http://127.0.0.1:${port}`,
+    pid: proc.pid,
+    async stop() {
+      proc.kill()
+      await proc.exited
+      await dropRedisPrefix(prefix, env.REDIS_URL).catch(() => {})
+    },
+  }
 }
 
 /**
