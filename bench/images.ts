@@ -13,6 +13,7 @@ import { join } from 'node:path'
 import { loadConfig } from '../src/platform/config'
 import { createDeps } from '../src/platform/deps'
 import { bullConnection, bullPrefix } from '../src/platform/queues'
+import { deleteKeyspace } from '../src/platform/redis'
 import { uploadFile } from '../src/files/files/service'
 import { processImages } from '../workers/images'
 import type { WorkerDeps } from '../workers/types'
@@ -76,7 +77,7 @@ try {
     console.log(`  worker concurrency ${concurrency}: ${(photos / seconds).toFixed(2)} images/s  (${((seconds * 1000) / photos).toFixed(0)} ms/image wall, ${failed} not ready)`)
   }
 } finally {
-  for await (const keys of deps.redis.scanIterator({ MATCH: `${prefix}:*`, COUNT: 1000 })) if (keys.length) await deps.redis.del(keys)
+  await deleteKeyspace(deps.redis, prefix)
   await deps.close()
   await db.drop()
   rmSync(storageDir, { recursive: true, force: true })

@@ -1,6 +1,7 @@
 import postgres from 'postgres'
 import { readFileSync } from 'node:fs'
 import { createClient } from 'redis'
+import { deleteKeyspace } from '../src/platform/redis'
 import { migrate } from '../src/platform/migrate'
 
 /**
@@ -83,7 +84,7 @@ export async function dropRedisPrefix(prefix: string, url = process.env.REDIS_UR
   const redis = createClient({ url })
   await redis.connect()
   try {
-    for await (const keys of redis.scanIterator({ MATCH: `${prefix}:*`, COUNT: 1000 })) if (keys.length) await redis.del(keys)
+    await deleteKeyspace(redis, prefix)
   } finally {
     await redis.quit()
   }

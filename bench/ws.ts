@@ -11,12 +11,11 @@
  * latency, replica CPU per delivery and replica memory (RSS) per connection.
  */
 import postgres from 'postgres'
-import { createClient } from 'redis'
 import { readFileSync } from 'node:fs'
 import type { Subprocess } from 'bun'
 import { loadConfig } from '../src/platform/config'
 import { signAccessToken } from '../src/platform/http/auth'
-import { benchDatabase, freePort } from './lib'
+import { benchDatabase, dropRedisPrefix, freePort } from './lib'
 
 const SIZES = (process.env.BENCH_SIZES ?? '100,1000,5000').split(',').map(Number)
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 2000)
@@ -198,10 +197,7 @@ try {
   await stopReplicas()
   await sql.end()
   await db.drop()
-  const redis = createClient({ url: config.REDIS_URL })
-  await redis.connect()
-  for await (const keys of redis.scanIterator({ MATCH: `${env.REDIS_PREFIX}:*`, COUNT: 1000 })) if (keys.length) await redis.del(keys)
-  await redis.quit()
+  await dropRedisPrefix(env.REDIS_PREFIX, config.REDIS_URL)
 }
 console.log(`\n2 replicas, direct pairs split across them. Latency: ${LATENCY_MESSAGES} messages at ${RATE}/s. Throughput: ${MESSAGES} messages, ${CONCURRENCY} POSTs in flight.\n`)
 console.log('| sockets | deliveries/s | p50 POST→receipt | p99 POST→receipt | p50 / p99 at full load | replica CPU per delivery | replica RSS per connection |')

@@ -34,6 +34,12 @@ export function keyspace(prefix: string) {
 }
 export type Keyspace = ReturnType<typeof keyspace>
 
+/** Deletes every key under `prefix:` (a test run's or a bench's keyspace), a scan batch at a time. */
+type KeyspaceClient = { scanIterator(o: { MATCH: string; COUNT: number }): AsyncIterable<string[]>; del(keys: string[]): Promise<unknown> }
+export async function deleteKeyspace(client: KeyspaceClient, prefix: string): Promise<void> {
+  for await (const keys of client.scanIterator({ MATCH: `${prefix}:*`, COUNT: 1000 })) if (keys.length) await client.del(keys)
+}
+
 /** Closes gracefully when connected; drops the socket at once when Redis is unreachable. */
 export async function closeRedis(client: Redis): Promise<void> {
   if (!client.isOpen) return

@@ -5,11 +5,19 @@
  */
 import { afterAll, describe, expect, test } from 'bun:test'
 import postgres from 'postgres'
-import { call, freePort, testApp, testAppWith, waitFor } from '../helpers/app'
+import { call, testApp, testAppWith, waitFor } from '../helpers/app'
+import { privateRedis } from '../helpers/redis'
 import { revocationMirrorSynced, revokeSessionTokens } from '../../src/platform/http/revocations'
 import { PASSWORD, login, register } from './helpers'
 
-const meOn = (app: Awaited<ReturnType<typeof testAppWith>>['app'] | undefined, token: string) => call('GET', '/api/v1/me', { token }, app)
+type App = Awaited<ReturnType<typeof testAppWith>>['app']
+const meOn = (app: App | undefined, token: string) => call('GET', '/api/v1/me', { token }, app)
+/** The 401 `GET /me` answers with `token` on `app` once the revocation has reached it. */
+const refused = (app: App, token: string, what: string) =>
+  waitFor(async () => {
+    const r = await meOn(app, token)
+    return r.status === 401 ? r : null
+  }, { what })
 
 describe('revocation mirror', () => {
   test('a revocation made through one instance fails the token on another instance', async () => {
@@ -19,11 +27,7 @@ describe('revocation mirror', () => {
     const { tokens } = await register()
     expect((await meOn(b.app, tokens.access_token)).status).toBe(200)
     expect((await call('POST', '/api/v1/auth/logout', { token: tokens.access_token, body: { refresh_token: tokens.refresh_token } }, a.app)).status).toBe(204)
-    const after = await waitFor(async () => {
-      const r = await meOn(b.app, tokens.access_token)
-      return r.status === 401 ? r : null
-    }, { what: 'b refuses the revoked token' })
-    expect(after.body.error.code).toBe('token_revoked')
+    expect((await refused(b.app, tokens.access_token, 'b refuses the revoked token')).body.error.code).toBe('token_revoked')
   })
 
   test('an instance that starts after a revocation loads it from Redis', async () => {
@@ -50,7 +54,7 @@ describe('revocation mirror', () => {
     await waitFor(() => revocationMirrorSynced(b.deps), { what: 'mirror of b in sync' })
     const { email, tokens } = await register()
     expect((await call('POST', '/api/v1/auth/logout-all', { token: tokens.access_token })).status).toBe(204)
-    await waitFor(async () => (await meOn(b.app, tokens.access_token)).status === 401, { what: 'b refuses the old token' })
+    await refused(b.app, tokens.access_token, 'b refuses the old token')
     const fresh = await login(email, PASSWORD)
     expect((await meOn(b.app, fresh.body.tokens.access_token)).status).toBe(200)
   })
@@ -58,35 +62,26 @@ describe('revocation mirror', () => {
 
 describe('revocation mirror across a Redis restart', () => {
   // A private Redis, so stopping it disturbs nothing else.
-  const port = freePort()
-  const start = () => Bun.spawn(['redis-server', '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdout: 'ignore', stderr: 'ignore' })
-  let redis = start()
-  afterAll(() => redis.kill())
-  const pong = () => Bun.spawnSync(['redis-cli', '-p', String(port), 'ping']).stdout.toString().includes('PONG')
+  const redis = privateRedis()
+  afterAll(() => redis.stop())
 
   test('the mirror stops being trusted while Redis is away, reloads when it is back, and hears revocations again', async () => {
-    await waitFor(pong, { what: 'private redis' })
-    const a = await testAppWith({ REDIS_URL: `redis://127.0.0.1:${port}` })
+    await redis.ready()
+    const a = await testAppWith({ REDIS_URL: redis.url })
     await waitFor(() => revocationMirrorSynced(a.deps), { what: 'mirror in sync' })
     const { tokens } = await register()
     const sid = JSON.parse(Buffer.from(tokens.access_token.split('.')[1]!, 'base64url').toString()).sid as string
     expect((await meOn(a.app, tokens.access_token)).status).toBe(200)
 
-    redis.kill('SIGKILL')
-    await redis.exited
+    await redis.kill()
     await waitFor(() => !revocationMirrorSynced(a.deps), { what: 'mirror out of sync' })
-    redis = start()
-    await waitFor(pong, { what: 'private redis back' })
+    await redis.restart()
     await waitFor(() => revocationMirrorSynced(a.deps), { timeoutMs: 15000, what: 'mirror in sync again' })
 
     // Revoked through other connections: only the re-established subscription can tell `a`.
-    const b = await testAppWith({ REDIS_URL: `redis://127.0.0.1:${port}` })
+    const b = await testAppWith({ REDIS_URL: redis.url })
     await revokeSessionTokens(b.deps, sid, 60)
-    const r = await waitFor(async () => {
-      const res = await meOn(a.app, tokens.access_token)
-      return res.status === 401 ? res : null
-    }, { what: 'a refuses the token revoked after the restart' })
-    expect(r.body.error.code).toBe('token_revoked')
+    expect((await refused(a.app, tokens.access_token, 'a refuses the token revoked after the restart')).body.error.code).toBe('token_revoked')
   })
 })
 

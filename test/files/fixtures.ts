@@ -5,6 +5,7 @@ import sharp from 'sharp'
 import { loadConfig } from '../../src/platform/config'
 import { createDeps } from '../../src/platform/deps'
 import { bullConnection, bullPrefix } from '../../src/platform/queues'
+import { deleteKeyspace } from '../../src/platform/redis'
 import { processors } from '../../workers'
 import type { WorkerDeps } from '../../workers/types'
 import { call, listenApp, onClose, waitFor, type CallResult } from '../helpers/app'
@@ -31,7 +32,7 @@ export async function filesContext(driver: Driver, extra: Record<string, string>
   onClose(async () => {
     await worker.close()
     connection.disconnect()
-    for await (const keys of deps.redis.scanIterator({ MATCH: `${prefix}:*`, COUNT: 1000 })) if (keys.length) await deps.redis.del(keys)
+    await deleteKeyspace(deps.redis, prefix)
     await deps.close()
   })
   return { ...api, driver, call: <T = any>(method: string, path: string, opts: Parameters<typeof call>[2] = {}) => call<T>(method, path, opts, api.app) }

@@ -10,6 +10,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createClient } from 'redis'
+import { deleteKeyspace } from '../../src/platform/redis'
 import { freePort, waitFor } from '../helpers/app'
 
 type Stage = { name: string; copies: string[][]; run: string[]; cmd?: string[] }
@@ -39,7 +40,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true })
   const redis = createClient({ url: process.env.REDIS_URL })
   await redis.connect()
-  for await (const keys of redis.scanIterator({ MATCH: `${prefix}:*`, COUNT: 1000 })) if (keys.length) await redis.del(keys)
+  await deleteKeyspace(redis, prefix)
   await redis.quit()
 })
 

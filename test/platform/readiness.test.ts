@@ -1,28 +1,26 @@
 import { afterAll, expect, test } from 'bun:test'
-import { call, freePort, testAppWith, waitFor } from '../helpers/app'
+import { call, testAppWith, waitFor } from '../helpers/app'
+import { privateRedis } from '../helpers/redis'
 import { hitRateLimit, enforceRateLimits } from '../../src/platform/http/rate-limit'
 import { AppError } from '../../src/platform/http/errors'
 import { signAccessToken } from '../../src/platform/http/auth'
 import { testApp } from '../helpers/app'
 
 // A private Redis for this test, so stopping it does not disturb anything else using 6379.
-const port = freePort()
-const startRedis = () => Bun.spawn(['redis-server', '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdout: 'ignore', stderr: 'ignore' })
-let redis = startRedis()
+const redis = privateRedis()
 let closeApp: (() => Promise<void>) | undefined
 afterAll(async () => {
   await closeApp?.()
-  redis.kill()
+  redis.stop()
 })
 
 test('readiness turns 503 when Redis stops and 200 when it is back, without a restart', async () => {
-  await waitFor(async () => Bun.spawnSync(['redis-cli', '-p', String(port), 'ping']).stdout.toString().includes('PONG'), { what: 'private redis' })
-  const { app, deps } = await testAppWith({ REDIS_URL: `redis://127.0.0.1:${port}` })
+  await redis.ready()
+  const { app, deps } = await testAppWith({ REDIS_URL: redis.url })
   closeApp = deps.close
   expect((await call('GET', '/health/ready', {}, app)).status).toBe(200)
 
-  redis.kill('SIGKILL')
-  await redis.exited
+  await redis.kill()
   const down = await waitFor(async () => { const r = await call('GET', '/health/ready', {}, app); return r.status === 503 ? r : null }, { what: 'ready 503' })
   expect(down.body.status).toBe('unavailable')
   expect(down.body.checks.redis.status).toBe('down')
@@ -33,7 +31,7 @@ test('readiness turns 503 when Redis stops and 200 when it is back, without a re
   expect(guarded.status).toBe(503)
   expect(guarded.body.error.code).toBe('unavailable')
 
-  redis = startRedis()
+  await redis.restart()
   await waitFor(async () => (await call('GET', '/health/ready', {}, app)).status === 200, { timeoutMs: 15000, what: 'ready 200 again' })
 })
 
