@@ -125,13 +125,16 @@ function authenticateNow(deps: TokenDeps, token: string): AuthContext | undefine
   return hit.ctx
 }
 
-/** Verifies an access token end to end: signature, expiry, type, and revocation. */
-export async function authenticate(deps: TokenDeps, token: string): Promise<AuthContext> {
-  const now = authenticateNow(deps, token)
-  if (now) return now
+/** The path that may wait: the HMAC for a new token, Redis while the mirror is not in sync. */
+async function authenticateLater(deps: TokenDeps, token: string): Promise<AuthContext> {
   const { ctx, ts } = await verifyAccessToken(deps.secret, token)
   if (await isRevoked(deps, ctx.sid, ctx.userId, ts)) throw revokedError()
   return ctx
+}
+
+/** Verifies an access token end to end: signature, expiry, type, and revocation. */
+export async function authenticate(deps: TokenDeps, token: string): Promise<AuthContext> {
+  return authenticateNow(deps, token) ?? authenticateLater(deps, token)
 }
 
 /** The bearer token of a request, if any. */
@@ -160,7 +163,7 @@ export function authPlugin(deps: TokenDeps) {
       async resolve({ request }: { request: Request }) {
         const token = bearerToken(request.headers.get('authorization'))
         if (!token) throw httpErrors.unauthorized()
-        const auth = authenticateNow(deps, token) ?? (await authenticate(deps, token))
+        const auth = authenticateNow(deps, token) ?? (await authenticateLater(deps, token))
         if (!allows(auth.role, required)) throw httpErrors.forbidden()
         return { auth }
       },
