@@ -7,6 +7,8 @@ import { afterAll, describe, expect, test } from 'bun:test'
 import postgres from 'postgres'
 import { call, testApp, testAppWith, waitFor } from '../helpers/app'
 import { privateRedis } from '../helpers/redis'
+import { newUser } from '../helpers/factories'
+import { signAccessToken } from '../../src/platform/http/auth'
 import { revocationMirrorSynced, revokeSessionTokens } from '../../src/platform/http/revocations'
 import { PASSWORD, login, register } from './helpers'
 
@@ -57,6 +59,20 @@ describe('revocation mirror', () => {
     await refused(b.app, tokens.access_token, 'b refuses the old token')
     const fresh = await login(email, PASSWORD)
     expect((await meOn(b.app, fresh.body.tokens.access_token)).status).toBe(200)
+  })
+})
+
+describe('remembered tokens', () => {
+  test('a token verified before still expires on time: 401 token_expired', async () => {
+    const u = await newUser()
+    const { deps } = await testApp()
+    const { token } = await signAccessToken({ secret: deps.config.JWT_SECRET, accessTtl: 1 }, { userId: u.id, role: u.role, sid: u.sid })
+    expect((await meOn(undefined, token)).status).toBe(200) // verified once, now remembered
+    const expired = await waitFor(async () => {
+      const r = await meOn(undefined, token)
+      return r.status === 401 ? r : null
+    }, { what: 'the remembered token expires' })
+    expect(expired.body.error.code).toBe('token_expired')
   })
 })
 
