@@ -4,11 +4,14 @@ import type { Metrics } from '../metrics'
 import { AppError } from './errors'
 
 export type RequestInfo = { readonly id: string; readonly start: number; readonly ip: string }
-const infos = new WeakMap<Request, Info>()
+// Kept on the Request itself under a private symbol: it dies with the request, where a WeakMap
+// entry per request is one more weak-table insert for the collector to clear.
+const INFO = Symbol('lyceum.requestInfo')
+type WithInfo = Request & { [INFO]?: Info }
 
 /** The id, start time and client IP recorded for a request (undefined before onRequest ran). */
 export function requestInfo(request: Request): RequestInfo | undefined {
-  return infos.get(request)
+  return (request as WithInfo)[INFO]
 }
 
 /** Per-request record; a class so that the lazy `ip` getter is shared, not built per request. */
@@ -101,9 +104,10 @@ export function requestPlugin(opts: RequestPluginOptions) {
     // The hooks name only `request`, `set` and `route`: Elysia builds each route's context from
     // what the app's hooks read, and `server` or `headers` here would cost every route.
     .onRequest(({ request, set }) => {
+      const r = request as WithInfo
       const given = request.headers.get('x-request-id')
       const id = given && SAFE_ID.test(given) ? given : crypto.randomUUID()
-      infos.set(request, new Info(id, performance.now(), request, opts))
+      r[INFO] = new Info(id, performance.now(), request, opts)
       const h = set.headers
       h['x-request-id'] = id
       h['x-content-type-options'] = 'nosniff'
@@ -122,7 +126,7 @@ export function requestPlugin(opts: RequestPluginOptions) {
     // this hook returns, `undefined` included.
     .mapResponse({ as: 'global' }, ({ request, set, route, responseValue }) => {
       if (responseValue instanceof Response) moveHeadersOnto(responseValue, set)
-      const info = infos.get(request)
+      const info = (request as WithInfo)[INFO]
       if (!info || info.done) return responseValue as Response
       info.done = true
       // A Response a handler built carries its own status (a redirect, a 304) unless `set` says otherwise.
