@@ -103,3 +103,15 @@ test('no import cycles between domains', () => {
   }
   expect(DOMAINS.filter(cycle)).toEqual([])
 })
+
+test('the API process does not load the worker-only renderers (MJML, SMTP, sharp, pdf-lib)', async () => {
+  // A fresh process imports the API's whole module graph (src/index.ts starts nothing when imported).
+  const proc = Bun.spawn(['bun', '-e', `await import(${JSON.stringify(join(ROOT, 'src/index.ts'))}); console.log(JSON.stringify(Object.keys(require.cache)))`], { cwd: ROOT, stdout: 'pipe', stderr: 'pipe' })
+  const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited])
+  expect(err).toBe('')
+  expect(code).toBe(0)
+  const loaded = JSON.parse(out) as string[]
+  expect(loaded.some((f) => f.includes('/src/app.ts'))).toBe(true) // the graph really was loaded
+  const heavy = loaded.filter((f) => /node_modules\/(mjml[^/]*|nodemailer|sharp|pdf-lib|@pdf-lib\/[^/]+)\//.test(f))
+  expect(heavy).toEqual([])
+})

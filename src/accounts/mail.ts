@@ -1,4 +1,4 @@
-import { enqueueEmail, type MailVars } from '../platform/mail'
+import { enqueueEmail, type MailVars } from '../platform/mail/queue'
 import type { AccountsDeps } from './types'
 
 export type AccountTemplate = 'welcome' | 'verify_email' | 'password_reset' | 'mfa_code'

@@ -1,5 +1,5 @@
 import type { Deps } from '../platform/deps'
-import { enqueueEmail } from '../platform/mail'
+import { enqueueEmail } from '../platform/mail/queue'
 import { findUserContact } from '../accounts/public'
 import { findOrder } from './orders/queries'
 import { loadOrder } from './orders/shape'

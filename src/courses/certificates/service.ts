@@ -6,7 +6,6 @@ import { httpErrors } from '../../platform/http/errors'
 import { courseErrors } from '../errors'
 import { iso } from '../shared/format'
 import type { Certificate } from './model'
-import { renderCertificatePdf } from './pdf'
 import * as q from './queries'
 
 type D = Pick<Deps, 'sql' | 'storage' | 'hub' | 'config' | 'log'>
@@ -55,6 +54,9 @@ export async function issueCertificate(deps: D, enrollmentId: string, opts: { re
   const row = await deps.sql.begin((tx) => ensureCertificateRow(tx, enrollmentId, Boolean(opts.reinstate)))
   if (row === null || row === 'not_completed') return row
   if (row.pdf_stored_at) return { certificate: toCertificate(row, deps.config.PUBLIC_URL), created: false }
+  // pdf-lib and fontkit load with the first certificate rendered in this process (usually a
+  // worker's), not with every API replica.
+  const { renderCertificatePdf } = await import('./pdf')
   const pdf = await renderCertificatePdf({
     learnerName: row.learner_name, courseTitle: row.course_title, instructorName: row.instructor_name,
     issuedAt: row.issued_at, number: row.number, verifyUrl: verifyUrl(deps.config.PUBLIC_URL, row.number),

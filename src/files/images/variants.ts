@@ -1,7 +1,6 @@
 import type { Deps } from '../../platform/deps'
 import { toFileView } from '../files/present'
 import { findFileById, findVariantsOf, lockFile, setFileStatus, upsertVariants, type VariantRow } from '../files/queries'
-import { renderVariants, UndecodableImageError } from './render'
 
 export type VariantsOutcome = 'ready' | 'gone' | 'failed' | 'skipped'
 
@@ -20,6 +19,9 @@ export async function makeImageVariants(deps: Pick<Deps, 'sql' | 'storage' | 'hu
   if (file.status !== 'processing') return 'skipped'
   const blob = await deps.storage.get(file.storage_key)
   if (!blob) return 'gone'
+  // sharp (and libvips) load on the first image, in the process that renders: API replicas,
+  // which import this domain's public.ts for other reasons, never pay for them.
+  const { renderVariants, UndecodableImageError } = await import('./render')
   let rendered
   try {
     rendered = await renderVariants(new Uint8Array(await blob.arrayBuffer()))

@@ -1,16 +1,15 @@
+/** Rendering and sending (the `email` worker). API processes queue mail through `./queue`. */
 import mjml2html from 'mjml'
 import nodemailer from 'nodemailer'
 import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { Queues } from '../queues'
+import type { MailVars } from './queue'
 
 export const TEMPLATES_DIR = join(import.meta.dir, 'templates')
 
 /** A compiled template: HTML from MJML, plus a plain-text part and a subject, all with {{placeholders}}. */
 export type MailTemplate = { subject: string; html: string; text: string }
-export type MailVars = Record<string, string | number>
-/** Payload of an `email` job. */
-export type EmailJob = { template: string; to: string; vars: MailVars }
+export { enqueueEmail, type EmailJob, type MailVars } from './queue'
 
 /**
  * Compiles every `templates/<name>.mjml` once (MJML is slow to compile: milliseconds per
@@ -60,8 +59,3 @@ export function createMailTransport(smtpUrl: string) {
   })
 }
 export type MailTransport = ReturnType<typeof createMailTransport>
-
-/** Queues an email; `jobId` makes a retried producer harmless. */
-export async function enqueueEmail(queues: Pick<Queues, 'email'>, job: EmailJob, jobId?: string) {
-  await queues.email.add(job.template, job, jobId ? { jobId } : undefined)
-}
