@@ -29,7 +29,7 @@ try {
   if (sample.status !== 200 || (JSON.parse(body) as { items: unknown[] }).items.length !== 20) throw new Error(`unexpected catalog answer: ${sample.status}`)
   const bare = await bareServer(body)
   try {
-    console.log(fmtCompare(`GET /api/v1/courses (cached, ${body.length} bytes)`, await compare({ ours: api, base: bare, path, rounds, seconds, connections })))
+    console.log(fmtCompare(`GET /api/v1/courses (cached, ${body.length} bytes)`, await compare({ base: bare, others: { lyceum: api }, path, rounds, seconds, connections })))
   } finally {
     await bare.stop()
   }

@@ -1,11 +1,13 @@
 /**
  * Requests/s and p50/p99 of GET /health/live and of an authenticated JSON route (GET /api/v1/me),
- * each next to a bare Bun.serve returning the same bytes to the same request, in the same run. The two servers are
- * measured in alternating rounds after a warm-up, and the median round is reported.
+ * each next to a bare Bun.serve returning the same bytes to the same request, in the same run.
+ * A third server shows the framework floor: a minimal Elysia app (bench/elysia-floor.ts) that only
+ * reads X-Request-Id and sets the security headers SPEC requires, returning the same bytes.
+ * The servers are measured in alternating rounds after a warm-up, and the median round is reported.
  * Runs in a throw-away database and Redis prefix.
  * Usage: bun bench/http.ts [seconds per round=3] [connections=64] [rounds=9]   (needs Postgres + Redis up)
  */
-import { apiServer, bareServer, benchDatabase, compare, fmtCompare } from './lib'
+import { apiServer, bareServer, benchDatabase, compare, elysiaFloorServer, fmtCompare } from './lib'
 
 const seconds = Number(process.argv[2] ?? 3)
 const connections = Number(process.argv[3] ?? 64)
@@ -21,11 +23,14 @@ try {
   for (const [name, path, headers] of [['GET /health/live', '/health/live', {}], ['GET /api/v1/me (auth)', '/api/v1/me', auth]] as const) {
     const sample = await fetch(api.url + path, { headers })
     if (sample.status !== 200) throw new Error(`${path}: ${sample.status}`)
-    const bare = await bareServer(await sample.text())
+    const body = await sample.text()
+    const bare = await bareServer(body)
+    const floor = await elysiaFloorServer(path, body)
     try {
-      console.log(fmtCompare(name, await compare({ ours: api, base: bare, path, headers, rounds, seconds, connections })))
+      console.log(fmtCompare(name, await compare({ base: bare, others: { lyceum: api, 'Elysia floor': floor }, path, headers, rounds, seconds, connections })))
     } finally {
       await bare.stop()
+      await floor.stop()
     }
   }
 } finally {

@@ -79,6 +79,14 @@ export async function bareServer(body: string, contentType = 'application/json')
   return { url: `http://127.0.0.1:${port}`, pid: proc.pid, stop: async () => { proc.kill(); await proc.exited } }
 }
 
+/** Starts bench/elysia-floor.ts (a minimal Elysia app with SPEC's request id and security headers) answering `path` with `body`. */
+export async function elysiaFloorServer(path: string, body: string) {
+  const port = freePort()
+  const proc = Bun.spawn(['bun', `${import.meta.dir}/elysia-floor.ts`], { env: { ...process.env, NODE_ENV: PRODUCTION.NODE_ENV, PORT: String(port), BENCH_PATH: path, BENCH_BODY: body }, stdout: 'ignore', stderr: 'inherit' })
+  await waitUp(`http://127.0.0.1:${port}${path}`)
+  return { url: `http://127.0.0.1:${port}`, pid: proc.pid, stop: async () => { proc.kill(); await proc.exited } }
+}
+
 /** Deletes every key under `prefix:` (what a bench's API and its queues left in Redis). */
 export async function dropRedisPrefix(prefix: string, url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379') {
   const redis = createClient({ url })
@@ -152,36 +160,45 @@ export function cpuMs(pid: number): number | undefined {
 }
 
 type Target = { url: string; pid?: number }
+type Measured = { result: LoadResult; ratio: number; ratios: number[]; cpuUs?: number }
 
 /**
- * Sends the same request (path and headers) to `ours` and to `base` in alternating rounds after
- * a warm-up of each, so that drift on a shared machine hits both alike; reports the median round
- * of each, the median ratio, and each server's CPU time per request over all its rounds.
+ * Sends the same request (path and headers) to `base` and to each of `others` in alternating
+ * rounds after a warm-up of each, so that drift on a shared machine hits all alike; reports for
+ * each server its median round, its median ratio to `base` (round by round) and its CPU time per
+ * request over all its rounds.
  */
-export async function compare(opts: { ours: Target; base: Target; path: string; headers?: Record<string, string>; rounds: number; seconds: number; connections: number }) {
+export async function compare(opts: { base: Target; others: Record<string, Target>; path: string; headers?: Record<string, string>; rounds: number; seconds: number; connections: number }) {
   const { rounds, seconds, connections, headers } = opts
-  const ourUrl = opts.ours.url + opts.path
-  const baseUrl = opts.base.url + opts.path
-  await load({ url: ourUrl, headers, connections, seconds: 2 }) // warm-up (JIT, pools, caches)
-  await load({ url: baseUrl, headers, connections, seconds: 1 })
-  const ours: LoadResult[] = []
-  const base: LoadResult[] = []
-  const cpu = { ours: 0, base: 0 }
-  const measured = async (target: Target, url: string, into: LoadResult[], key: 'ours' | 'base') => {
-    const before = target.pid ? cpuMs(target.pid) : undefined
-    into.push(await load({ url, headers, connections, seconds }))
-    const after = target.pid ? cpuMs(target.pid) : undefined
-    if (before !== undefined && after !== undefined) cpu[key] += after - before
-  }
+  const targets: [string, Target][] = [['base', opts.base], ...Object.entries(opts.others)]
+  for (const [, t] of targets) await load({ url: t.url + opts.path, headers, connections, seconds: 2 }) // warm-up (JIT, pools, caches)
+  const runs = new Map(targets.map(([name]) => [name, { results: [] as LoadResult[], cpuMs: 0 }]))
   for (let r = 0; r < rounds; r++) {
-    await measured(opts.ours, ourUrl, ours, 'ours')
-    await measured(opts.base, baseUrl, base, 'base')
+    for (const [name, t] of targets) {
+      const before = t.pid ? cpuMs(t.pid) : undefined
+      const result = await load({ url: t.url + opts.path, headers, connections, seconds })
+      const after = t.pid ? cpuMs(t.pid) : undefined
+      const run = runs.get(name)!
+      run.results.push(result)
+      if (before !== undefined && after !== undefined) run.cpuMs += after - before
+    }
   }
-  const ratios = ours.map((o, i) => o.rps / base[i]!.rps).sort((a, b) => a - b)
-  const perRequest = (ms: number, xs: LoadResult[]) => (ms > 0 ? (ms * 1000) / xs.reduce((n, x) => n + x.requests, 0) : undefined)
-  return { ours: middle(byRps(ours)), base: middle(byRps(base)), ratio: middle(ratios), ratios, cpuUs: { ours: perRequest(cpu.ours, ours), base: perRequest(cpu.base, base) } }
+  const base = runs.get('base')!.results
+  const measured = (name: string): Measured => {
+    const { results, cpuMs: ms } = runs.get(name)!
+    const ratios = results.map((o, i) => o.rps / base[i]!.rps).sort((a, b) => a - b)
+    return { result: middle(byRps(results)), ratio: middle(ratios), ratios, cpuUs: ms > 0 ? (ms * 1000) / results.reduce((n, x) => n + x.requests, 0) : undefined }
+  }
+  return { base: measured('base'), others: Object.fromEntries(Object.keys(opts.others).map((name) => [name, measured(name)])) }
 }
 
-export const fmtCompare = (name: string, c: Awaited<ReturnType<typeof compare>>) =>
-  `${name}\n  lyceum   ${fmt(c.ours)}\n  bare Bun ${fmt(c.base)}\n  ratio    ${c.ratio.toFixed(2)} (rounds: ${c.ratios.map((x) => x.toFixed(2)).join(', ')})` +
-  (c.cpuUs.ours && c.cpuUs.base ? `\n  server CPU per request: lyceum ${c.cpuUs.ours.toFixed(1)} µs, bare Bun ${c.cpuUs.base.toFixed(1)} µs` : '')
+export function fmtCompare(title: string, c: Awaited<ReturnType<typeof compare>>, baseName = 'bare Bun') {
+  const width = Math.max(baseName.length, ...Object.keys(c.others).map((n) => n.length))
+  const cpu = (m: Measured) => (m.cpuUs ? `  server CPU ${m.cpuUs.toFixed(1)} µs/request` : '')
+  const lines = [title, `  ${baseName.padEnd(width)}  ${fmt(c.base.result)}${cpu(c.base)}`]
+  for (const [name, m] of Object.entries(c.others)) {
+    lines.push(`  ${name.padEnd(width)}  ${fmt(m.result)}${cpu(m)}`)
+    lines.push(`  ${''.padEnd(width)}  ratio to ${baseName} ${m.ratio.toFixed(2)} (rounds: ${m.ratios.map((x) => x.toFixed(2)).join(', ')})`)
+  }
+  return lines.join('\n')
+}
