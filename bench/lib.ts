@@ -71,20 +71,22 @@ const PRODUCTION = {
   PUBLIC_URL: 'http://localhost:3000',
 }
 
-/** Starts a bare Bun.serve in its own process answering every request with `body`. */
-export async function bareServer(body: string, contentType = 'application/json') {
+/** Runs `cmd` as a production server process on a free port and waits until `readyPath` answers. */
+async function productionServer(cmd: (port: number) => string[], env: Record<string, string> = {}, readyPath = '/') {
   const port = freePort()
-  const proc = Bun.spawn(['bun', '-e', `Bun.serve({ port: ${port}, hostname: '127.0.0.1', fetch: () => new Response(${JSON.stringify(body)}, { headers: { 'content-type': ${JSON.stringify(contentType)} } }) })`], { env: { ...process.env, NODE_ENV: PRODUCTION.NODE_ENV }, stdout: 'ignore', stderr: 'inherit' })
-  await waitUp(`http://127.0.0.1:${port}/`)
+  const proc = Bun.spawn(cmd(port), { env: { ...process.env, NODE_ENV: PRODUCTION.NODE_ENV, PORT: String(port), ...env }, stdout: 'ignore', stderr: 'inherit' })
+  await waitUp(`http://127.0.0.1:${port}${readyPath}`)
   return { url: `http://127.0.0.1:${port}`, pid: proc.pid, stop: async () => { proc.kill(); await proc.exited } }
 }
 
+/** Starts a bare Bun.serve in its own process answering every request with `body`. */
+export function bareServer(body: string, contentType = 'application/json') {
+  return productionServer((port) => ['bun', '-e', `Bun.serve({ port: ${port}, hostname: '127.0.0.1', fetch: () => new Response(${JSON.stringify(body)}, { headers: { 'content-type': ${JSON.stringify(contentType)} } }) })`])
+}
+
 /** Starts bench/elysia-floor.ts (a minimal Elysia app with SPEC's request id and security headers) answering `path` with `body`. */
-export async function elysiaFloorServer(path: string, body: string) {
-  const port = freePort()
-  const proc = Bun.spawn(['bun', `${import.meta.dir}/elysia-floor.ts`], { env: { ...process.env, NODE_ENV: PRODUCTION.NODE_ENV, PORT: String(port), BENCH_PATH: path, BENCH_BODY: body }, stdout: 'ignore', stderr: 'inherit' })
-  await waitUp(`http://127.0.0.1:${port}${path}`)
-  return { url: `http://127.0.0.1:${port}`, pid: proc.pid, stop: async () => { proc.kill(); await proc.exited } }
+export function elysiaFloorServer(path: string, body: string) {
+  return productionServer(() => ['bun', `${import.meta.dir}/elysia-floor.ts`], { BENCH_PATH: path, BENCH_BODY: body }, path)
 }
 
 /** Deletes every key under `prefix:` (what a bench's API and its queues left in Redis). */
