@@ -1,209 +1,149 @@
 /**
- * WebSocket fan-out bench: two API replicas (real `bun src/index.ts` processes sharing a
- * throw-away database and a Redis prefix), N sockets split across them, users paired in
- * direct conversations whose two ends sit on different replicas. Messages are POSTed to the
- * sender's replica; we time POST start → the recipient's `message` frame on the other replica.
+ * WebSocket bench: 1 and 2 API replicas (real production processes on a throw-away database and
+ * Redis prefix), N sockets spread evenly, users in group conversations of 10, messages POSTed to
+ * the sender's replica. For each replica count and N it prints:
+ *   - server RSS per socket on a fresh process, beside a bare Bun.serve WebSocket server
+ *     (bench/ws-floor.ts: one topic per socket and a `hello`) measured in the same run;
+ *   - the time to connect all N sockets (each has had its `hello`);
+ *   - p50/p99 POST → recipient frame at a fixed 200 messages/s;
+ *   - deliveries/s and server CPU µs per delivered frame at saturation (32 POSTs in flight).
  *
- *   bun bench/ws.ts                       # N = 100, 1000, 5000
- *   BENCH_SIZES=1000 BENCH_MESSAGES=3000 bun bench/ws.ts
- *
- * Prints deliveries/s (every `message` frame received, sender echo included), p50/p99
- * latency, replica CPU per delivery and replica memory (RSS) per connection.
+ *   bun bench/ws.ts
+ *   BENCH_REPLICAS=1 BENCH_SIZES=1000 BENCH_RATE_SECONDS=5 bun bench/ws.ts
  */
-import postgres from 'postgres'
-import { readFileSync } from 'node:fs'
-import type { Subprocess } from 'bun'
-import { loadConfig } from '../src/platform/config'
-import { signAccessToken } from '../src/platform/http/auth'
-import { benchDatabase, dropRedisPrefix, freePort } from './lib'
+import { freePort, waitUp } from './lib'
+import {
+  atFixedRate, connectAll, cpuMs, pct, postMessage, realtimeEnv, rssKb, saturate, settle,
+  type Frame, type Replica, type Sock,
+} from './realtime-lib'
 
-const SIZES = (process.env.BENCH_SIZES ?? '100,1000,5000').split(',').map(Number)
-const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 2000)
+const REPLICAS = (process.env.BENCH_REPLICAS ?? '1,2').split(',').map(Number)
+const SIZES = (process.env.BENCH_SIZES ?? '1000,5000').split(',').map(Number)
+const GROUP = Number(process.env.BENCH_GROUP ?? 10)
+const RATE = Number(process.env.BENCH_RATE ?? 200)
+const RATE_SECONDS = Number(process.env.BENCH_RATE_SECONDS ?? 10)
+const SAT_MESSAGES = Number(process.env.BENCH_SAT_MESSAGES ?? 2000)
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32)
-/** Latency is measured at a fixed offered rate (open loop), throughput with CONCURRENCY POSTs in flight. */
-const RATE = Number(process.env.BENCH_RATE ?? 50)
-const LATENCY_MESSAGES = Number(process.env.BENCH_LATENCY_MESSAGES ?? 500)
 
-const run = `${process.pid}`
-const db = await benchDatabase('ws')
-const env = { ...process.env, DATABASE_URL: db.url, REDIS_PREFIX: `lyceum-bench-${run}`, LOG_LEVEL: 'warn', NODE_ENV: 'development', DATABASE_POOL_MAX: '20' }
-const config = loadConfig(env)
-const sql = postgres(db.url, { max: 4, onnotice: () => {} })
+const bench = await realtimeEnv('ws')
+let seeded = 0
 
-type Replica = { proc: Subprocess; http: string; ws: string }
-async function startReplica(): Promise<Replica> {
+/** The bare floor: RSS per socket of bench/ws-floor.ts holding `n` sockets. */
+async function floorKbPerSocket(n: number) {
   const port = freePort()
-  const proc = Bun.spawn([process.execPath, 'src/index.ts'], { env: { ...env, PORT: String(port) }, stdout: 'ignore', stderr: 'inherit' })
-  const http = `http://127.0.0.1:${port}`
-  for (let i = 0; i < 200; i++) {
-    if (await fetch(`${http}/health/ready`).then((r) => r.ok).catch(() => false)) return { proc, http, ws: `ws://127.0.0.1:${port}` }
-    await Bun.sleep(100)
+  const proc = Bun.spawn([process.execPath, `${import.meta.dir}/ws-floor.ts`], { env: { ...process.env, NODE_ENV: 'production', PORT: String(port) }, stdout: 'ignore', stderr: 'inherit' })
+  try {
+    await waitUp(`http://127.0.0.1:${port}/`)
+    const replica = { proc, pid: proc.pid, http: `http://127.0.0.1:${port}`, ws: `ws://127.0.0.1:${port}` } as Replica
+    const ids = Array.from({ length: n }, (_, i) => `u${i}`)
+    const warm = await connectAll(ids.slice(0, 20), new Map(ids.map((id) => [id, id])), [replica], () => {})
+    for (const s of warm.sockets) s.ws.close()
+    await Bun.sleep(500)
+    const before = rssKb(proc.pid)
+    const { sockets, ms } = await connectAll(ids, new Map(ids.map((id) => [id, `floor-${id}`])), [replica], () => {})
+    await Bun.sleep(1000)
+    const kb = (rssKb(proc.pid) - before) / n
+    for (const s of sockets) s.ws.close()
+    return { kb, ms }
+  } finally {
+    proc.kill()
+    await proc.exited
   }
-  throw new Error('replica did not become ready')
-}
-const rssKb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0)
-const cpuMs = (pid: number) => {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
-  return ((Number(f[11]) + Number(f[12])) * 1000) / 100 // utime + stime, in clock ticks of 1/100 s
-}
-const pct = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? NaN
-
-/** N users with sessions and tokens, paired into direct conversations. */
-async function seed(n: number, tag = String(n)) {
-  const users = await sql<{ id: string }[]>`
-    insert into users (email, display_name) select 'bench-' || ${tag} || '-' || g || '@bench.test', 'Bench ' || g from generate_series(1, ${n}) g returning id`
-  const sessions = await sql<{ id: string; user_id: string }[]>`
-    insert into sessions (user_id, expires_at) select u, now() + interval '1 day' from unnest(${users.map((u) => u.id)}::uuid[]) u returning id, user_id`
-  const tokens = await Promise.all(sessions.map(async (s) => [s.user_id, (await signAccessToken({ secret: config.JWT_SECRET, accessTtl: config.ACCESS_TOKEN_TTL }, { userId: s.user_id, role: 'student', sid: s.id })).token] as const))
-  const tokenOf = new Map(tokens)
-  const ids = users.map((u) => u.id)
-  const pairs: [string, string][] = []
-  for (let i = 0; i + 1 < ids.length; i += 2) pairs.push([ids[i]!, ids[i + 1]!])
-  const convs = await sql<{ id: string; direct_key: string }[]>`
-    insert into conversations (type, direct_key) select 'direct', k from unnest(${pairs.map(([a, b]) => (a < b ? `${a}:${b}` : `${b}:${a}`))}::text[]) k returning id, direct_key`
-  const convOf = new Map(convs.map((c) => [c.direct_key, c.id]))
-  const conversations = pairs.map(([a, b]) => ({ id: convOf.get(a < b ? `${a}:${b}` : `${b}:${a}`)!, a, b }))
-  await sql`insert into conversation_participants (conversation_id, user_id)
-    select c, u from unnest(${conversations.flatMap((c) => [c.id, c.id])}::uuid[], ${conversations.flatMap((c) => [c.a, c.b])}::uuid[]) as x(c, u)`
-  return { ids, tokenOf, conversations }
 }
 
-type Socket = { ws: WebSocket; userId: string }
-async function connectAll(ids: string[], tokenOf: Map<string, string>, replicas: Replica[], onFrame: (s: Socket, f: { type: string; data: any }) => void) {
-  const sockets: Socket[] = []
-  for (let i = 0; i < ids.length; i += 250) {
-    const batch = ids.slice(i, i + 250).map((userId, j) => new Promise<Socket>((resolve, reject) => {
-      const ws = new WebSocket(`${replicas[(i + j) % 2]!.ws}/api/v1/ws`, { headers: { authorization: `Bearer ${tokenOf.get(userId)}` } } as never)
-      const s = { ws, userId }
-      ws.onmessage = (e) => {
-        const f = JSON.parse(String(e.data))
-        if (f.type === 'hello') resolve(s)
-        onFrame(s, f)
-      }
-      ws.onerror = () => reject(new Error('socket failed'))
-    }))
-    sockets.push(...(await Promise.all(batch)))
-  }
-  return sockets
-}
-
-/** Warms both replicas (JIT, pools, first queries) so memory is measured from a steady baseline. */
+/** Connects and disconnects a few sockets and sends a few messages: JIT, pools, first queries. */
 async function warmUp(replicas: Replica[]) {
-  const { ids, tokenOf, conversations } = await seed(40, `warm-${Date.now()}`)
-  const sockets = await connectAll(ids, tokenOf, replicas, () => {})
-  for (const [i, c] of conversations.entries()) {
-    await fetch(`${replicas[i % 2]!.http}/api/v1/conversations/${c.id}/messages`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${tokenOf.get(c.a)}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ body: 'warm-up' }),
-    })
-  }
+  const { ids, tokenOf, groups } = await bench.seedGroups(GROUP * 4, GROUP, `warm-${++seeded}`)
+  const { sockets } = await connectAll(ids, tokenOf, replicas, () => {})
+  for (const [i, g] of groups.entries()) await postMessage(replicas[i % replicas.length]!, tokenOf.get(g.members[0]!)!, g.id, 'warm-up', `warm-${seeded}-${i}`)
   for (const s of sockets) s.ws.close()
   await Bun.sleep(1500)
 }
 
-async function benchSize(n: number, replicas: Replica[]) {
-  const { ids, tokenOf, conversations } = await seed(n)
-  await warmUp(replicas)
-  const replicaOf = new Map(ids.map((id, i) => [id, replicas[i % 2]!]))
-  const sentAt = new Map<string, number>()
-  const latencies: number[] = []
-  let delivered = 0
-  let lastReceipt = 0
-  const rssBefore = replicas.map((r) => rssKb(r.proc.pid))
-  const sockets = await connectAll(ids, tokenOf, replicas, (s, f) => {
-    if (f.type !== 'message') return
-    delivered++
-    lastReceipt = performance.now()
-    const t0 = sentAt.get(f.data.client_id)
-    if (t0 !== undefined && f.data.sender_id !== s.userId) latencies.push(lastReceipt - t0)
-  })
-  await Bun.sleep(500)
-  const rssAfter = replicas.map((r) => rssKb(r.proc.pid))
+async function run(r: number, n: number) {
+  const replicas: Replica[] = []
+  for (let i = 0; i < r; i++) replicas.push(await bench.startReplica())
+  try {
+    await warmUp(replicas)
+    const { ids, tokenOf, groups } = await bench.seedGroups(n, GROUP, `${r}-${n}-${++seeded}`)
+    const replicaOfUser = new Map(ids.map((id, i) => [id, replicas[i % r]!]))
+    const sentAt = new Map<string, number>()
+    const latencies: number[] = []
+    let frames = 0
+    let lastFrameAt = 0
+    const onFrame = (s: Sock, f: Frame) => {
+      if (f.type !== 'message') return
+      frames++
+      lastFrameAt = performance.now()
+      const t0 = sentAt.get(f.data.client_id)
+      if (t0 !== undefined && f.data.sender_id !== s.userId) latencies.push(lastFrameAt - t0)
+    }
 
-  const post = async (i: number) => {
-    const c = conversations[i % conversations.length]!
-    const sender = i % 4 < 2 ? c.a : c.b
-    const clientId = `b${n}-${i}`
-    sentAt.set(clientId, performance.now())
-    const res = await fetch(`${replicaOf.get(sender)!.http}/api/v1/conversations/${c.id}/messages`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${tokenOf.get(sender)}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ body: `bench message ${i}`, client_id: clientId }),
-    })
-    if (res.status !== 201) throw new Error(`POST failed: ${res.status} ${await res.text()}`)
-  }
-  const settle = async (expected: number) => {
-    for (let i = 0; i < 400 && latencies.length < expected; i++) await Bun.sleep(25)
-  }
+    const rssBefore = replicas.map((x) => rssKb(x.pid))
+    const { sockets, ms: connectMs } = await connectAll(ids, tokenOf, replicas, onFrame)
+    await Bun.sleep(1000)
+    const kbPerSocket = replicas.reduce((sum, x, i) => sum + rssKb(x.pid) - rssBefore[i]!, 0) / n
 
-  // Phase 1: latency at a steady offered rate.
-  const inFlight: Promise<void>[] = []
-  const t0 = performance.now()
-  for (let i = 0; i < LATENCY_MESSAGES; i++) {
-    const due = t0 + (i * 1000) / RATE
-    if (due > performance.now()) await Bun.sleep(due - performance.now())
-    inFlight.push(post(i))
-  }
-  await Promise.all(inFlight)
-  await settle(LATENCY_MESSAGES)
-  const steady = [...latencies].sort((a, b) => a - b)
+    let k = 0
+    const send = async () => {
+      const g = groups[k % groups.length]!
+      const sender = g.members[Math.floor(k / groups.length) % g.members.length]!
+      const clientId = `m${r}-${n}-${k++}`
+      sentAt.set(clientId, performance.now())
+      await postMessage(replicaOfUser.get(sender)!, tokenOf.get(sender)!, g.id, 'bench message', clientId)
+    }
+    const recipientsPerMessage = GROUP - 1
 
-  // Phase 2: throughput with CONCURRENCY POSTs in flight.
-  latencies.length = 0
-  delivered = 0
-  const cpuBefore = replicas.map((r) => cpuMs(r.proc.pid))
-  let next = 0
-  const started = performance.now()
-  const worker = async () => {
-    while (next < MESSAGES) await post(LATENCY_MESSAGES + next++)
-  }
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker))
-  await settle(MESSAGES)
-  const seconds = (lastReceipt - started) / 1000
-  const cpu = replicas.reduce((sum, r, i) => sum + cpuMs(r.proc.pid) - cpuBefore[i]!, 0)
-  latencies.sort((a, b) => a - b)
-  for (const s of sockets) s.ws.close()
-  return {
-    n,
-    messages: MESSAGES,
-    received: latencies.length,
-    deliveriesPerSec: Math.round(delivered / seconds),
-    p50: pct(steady, 50),
-    p99: pct(steady, 99),
-    loadedP50: pct(latencies, 50),
-    loadedP99: pct(latencies, 99),
-    cpuMsPerDelivery: cpu / delivered,
-    kbPerConnection: (rssAfter[0]! - rssBefore[0]! + rssAfter[1]! - rssBefore[1]!) / n,
+    // Latency at a fixed offered rate.
+    const fixedCount = RATE * RATE_SECONDS
+    await atFixedRate(fixedCount, RATE, send)
+    await settle(() => latencies.length >= fixedCount * recipientsPerMessage)
+    const steady = [...latencies].sort((a, b) => a - b)
+    const lostAtRate = fixedCount * recipientsPerMessage - steady.length
+
+    // Saturation: deliveries/s and server CPU per delivered frame.
+    latencies.length = 0
+    frames = 0
+    const cpuBefore = replicas.map((x) => cpuMs(x.pid) ?? 0)
+    const started = performance.now()
+    await saturate(SAT_MESSAGES, CONCURRENCY, send)
+    await settle(() => latencies.length >= SAT_MESSAGES * recipientsPerMessage)
+    const seconds = (lastFrameAt - started) / 1000
+    const cpu = replicas.reduce((sum, x, i) => sum + (cpuMs(x.pid) ?? 0) - cpuBefore[i]!, 0)
+    for (const s of sockets) s.ws.close()
+    return {
+      r, n, kbPerSocket, connectMs,
+      p50: pct(steady, 50), p99: pct(steady, 99), lostAtRate,
+      deliveriesPerSec: frames / seconds,
+      cpuUsPerFrame: (cpu * 1000) / frames,
+    }
+  } finally {
+    await bench.stopReplicas()
   }
 }
 
-const rows = []
-let replicas: Replica[] = []
-const stopReplicas = async () => {
-  for (const r of replicas) r.proc.kill('SIGTERM')
-  await Promise.all(replicas.map((r) => r.proc.exited))
-}
+const rows: Awaited<ReturnType<typeof run>>[] = []
+const floors = new Map<number, Awaited<ReturnType<typeof floorKbPerSocket>>>()
 try {
   for (const n of SIZES) {
-    // Fresh replicas per size, so memory per connection is measured from a comparable baseline.
-    replicas = [await startReplica(), await startReplica()]
-    const r = await benchSize(n, replicas)
-    rows.push(r)
-    console.error(`N=${n} done`, r)
-    await stopReplicas()
+    floors.set(n, await floorKbPerSocket(n))
+    for (const r of REPLICAS) {
+      const row = await run(r, n)
+      rows.push(row)
+      console.error(`R=${r} N=${n}`, row)
+    }
   }
 } finally {
-  await stopReplicas()
-  await sql.end()
-  await db.drop()
-  await dropRedisPrefix(env.REDIS_PREFIX, config.REDIS_URL)
+  await bench.close()
 }
-console.log(`\n2 replicas, direct pairs split across them. Latency: ${LATENCY_MESSAGES} messages at ${RATE}/s. Throughput: ${MESSAGES} messages, ${CONCURRENCY} POSTs in flight.\n`)
-console.log('| sockets | deliveries/s | p50 POST→receipt | p99 POST→receipt | p50 / p99 at full load | replica CPU per delivery | replica RSS per connection |')
-console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: |')
-const ms = (x: number) => `${x.toFixed(1)} ms`
-for (const r of rows) {
-  console.log(`| ${r.n} | ${r.deliveriesPerSec} | ${ms(r.p50)} | ${ms(r.p99)} | ${ms(r.loadedP50)} / ${ms(r.loadedP99)} | ${r.cpuMsPerDelivery.toFixed(3)} ms | ${r.kbPerConnection.toFixed(1)} KiB |`)
+
+console.log(`\nGroups of ${GROUP}; latency at ${RATE} messages/s for ${RATE_SECONDS} s; saturation: ${SAT_MESSAGES} messages, ${CONCURRENCY} POSTs in flight.\n`)
+console.log('| replicas | sockets | RSS per socket (floor) | connect all (floor) | p50 / p99 at rate | lost | deliveries/s at saturation | server CPU per delivered frame |')
+console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |')
+for (const x of rows) {
+  const f = floors.get(x.n)!
+  console.log(
+    `| ${x.r} | ${x.n} | ${x.kbPerSocket.toFixed(1)} KiB (${f.kb.toFixed(1)}) | ${(x.connectMs / 1000).toFixed(2)} s (${(f.ms / 1000).toFixed(2)} s) | ${x.p50.toFixed(1)} / ${x.p99.toFixed(1)} ms | ${x.lostAtRate} | ${Math.round(x.deliveriesPerSec)} | ${x.cpuUsPerFrame.toFixed(1)} µs |`,
+  )
 }
 process.exit(0)
