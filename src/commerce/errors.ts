@@ -9,6 +9,7 @@ export const commerceErrors = {
     new AppError(409, 'out_of_stock', 'Not enough stock for this quantity', [{ field: 'quantity', code: 'out_of_stock', message: `product ${productId}: ${available ?? 0} available` }]),
   cartEmpty: () => new AppError(409, 'cart_empty', 'The cart is empty'),
   currencyMismatch: () => new AppError(409, 'currency_mismatch', 'The cart mixes currencies; order them separately'),
+  tooManyOpenOrders: (max: number) => new AppError(409, 'too_many_open_orders', `At most ${max} unpaid orders may be open at once: pay or cancel one first`),
   alreadyOwned: () => new AppError(409, 'already_owned', 'You already own this course'),
   invalidTransition: (from: string, to: string) => new AppError(409, 'invalid_transition', `An order cannot go from ${from} to ${to}`),
   idempotencyKeyReused: () =>

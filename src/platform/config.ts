@@ -58,6 +58,14 @@ export const ConfigSchema = T.Object({
   ADMIN_EMAILS: T.String({ default: '' }),
   LOG_LEVEL: T.Union([T.Literal('debug'), T.Literal('info'), T.Literal('warn'), T.Literal('error'), T.Literal('silent')], { default: 'info' }),
   SHUTDOWN_TIMEOUT_MS: Int(15000, 0),
+  // Per-user limits of SPEC §12 (0 turns a limit off).
+  LIMIT_MESSAGES_PER_MIN: Int(120, 0),
+  LIMIT_MESSAGES_BURST: Int(60, 0),
+  LIMIT_CONVERSATIONS_PER_HOUR: Int(30, 0),
+  LIMIT_OPEN_ORDERS: Int(3, 0),
+  LIMIT_CHECKOUTS_PER_HOUR: Int(20, 0),
+  UPLOAD_QUOTA_BYTES: Int(1024 * 1024 * 1024, 0),
+  LIMIT_UPLOADS_PER_HOUR: Int(60, 0),
 })
 
 type Raw = Static<typeof ConfigSchema>

@@ -46,10 +46,15 @@ export function createMetrics() {
   const wsFannedOut = new Counter({
     name: 'ws_messages_fanned_out_total', help: 'Frames delivered to local sockets', labelNames: ['type'], registers: [registry],
   })
+  // Requests refused by a per-user/per-IP limit (SPEC §12), labelled with the limit's name.
+  const rateLimited = new Counter({
+    name: 'lyceum_rate_limited_total', help: 'Requests refused by a limit, by limit name', labelNames: ['limit'], registers: [registry],
+  })
   return {
     registry,
     wsConnections,
     wsFannedOut,
+    rateLimited,
     observeRequest(method: string, route: string, status: number, seconds: number) {
       let byMethod = stats.get(route)
       if (!byMethod) stats.set(route, (byMethod = new Map()))

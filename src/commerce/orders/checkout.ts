@@ -3,6 +3,8 @@ import type { Tx } from '../../platform/db'
 import { writeEvent } from '../../platform/outbox'
 import { AppError } from '../../platform/http/errors'
 import { stripeClient } from '../../platform/stripe'
+import { countLimited } from '../../platform/http/rate-limit'
+import type { Metrics } from '../../platform/metrics'
 import { commerceErrors } from '../errors'
 import { ownedCourseIds } from '../ownership'
 import { clearCart, deleteCartItem, findCartRows } from '../cart/queries'
@@ -12,7 +14,7 @@ import { claimIdempotencyKey, findIdempotencyKey, recordIdempotentError, request
 import { findOrder, insertOrder, insertOrderItems, reserveStock, setOrderPayment, type OrderRow } from './queries'
 import { loadOrder, paymentCompletedPayload, toOrder } from './shape'
 
-type D = Pick<Deps, 'sql' | 'config'>
+type D = Pick<Deps, 'sql' | 'config'> & { metrics?: Metrics }
 export type CheckoutSource = { kind: 'cart'; shipping_address?: unknown } | { kind: 'course'; course_id: string }
 type Line = { product: ProductRow; quantity: number }
 /** Stripe's largest charge (8 digits of minor units); also keeps totals inside int4. */
@@ -72,6 +74,7 @@ async function createOrder(tx: Tx, d: D, userId: string, orderId: string, source
   await tx`select pg_advisory_xact_lock(hashtext(${`cart:${userId}`}))`
   const lines = await linesFor(tx, userId, source)
   if (lines.length === 0) throw commerceErrors.cartEmpty()
+  await assertOrderRoom(tx, d, userId)
   const currencies = new Set(lines.map((l) => l.product.currency))
   if (currencies.size > 1) throw commerceErrors.currencyMismatch()
   const courseIds = lines.flatMap((l) => (l.product.course_id ? [l.product.course_id] : []))
@@ -99,6 +102,17 @@ async function createOrder(tx: Tx, d: D, userId: string, orderId: string, source
     await writeEvent(tx, 'order.created', { order_id: order.id, user_id: userId, expires_at: order.expires_at.toISOString() })
   }
   return order
+}
+
+/** SPEC §12: at most LIMIT_OPEN_ORDERS unpaid orders per user (counted under the user's checkout lock). */
+async function assertOrderRoom(tx: Tx, d: D, userId: string) {
+  const max = d.config.LIMIT_OPEN_ORDERS
+  if (max <= 0) return
+  const [{ n }] = await tx<{ n: number }[]>`
+    select count(*)::int as n from orders where user_id = ${userId} and status in ('pending_payment', 'payment_failed')`
+  if (n < max) return
+  countLimited(d, 'open_orders')
+  throw commerceErrors.tooManyOpenOrders(max)
 }
 
 /** The checkout answer; `payment` is null for a 0-total order (or one that ended before it got a PaymentIntent). */

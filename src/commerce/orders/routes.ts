@@ -4,32 +4,35 @@ import { authGuard } from '../../platform/http/auth'
 import { errorResponses } from '../../platform/http/errors'
 import { checkout } from './checkout'
 import { AdminOrderPatch, AdminOrderQuery, Checkout, CourseIntentCreate, IdempotencyHeaders, Order, OrderCreate, OrderIdParam, OrderList, OrderQuery } from './model'
+import { takeUserToken } from '../../platform/http/user-limits'
 import { advanceOrder, cancelOrder, getOrder, listOrderPage, refundOrder } from './service'
 
-const checkoutErrors = errorResponses(401, 404, 409, 422, 503)
+const checkoutErrors = errorResponses(401, 404, 409, 422, 429, 503)
 
 /** The buyer's orders and checkout. */
 export function orderRoutes(deps: Deps) {
   return new Elysia({ tags: ['commerce'] })
     .use(authGuard(deps))
     .post('/orders', async ({ auth, body, headers, set }) => {
+      await takeUserToken(deps, 'checkouts', auth.userId)
       set.status = 201
       return checkout(deps, auth.userId, { kind: 'cart', shipping_address: body?.shipping_address ?? undefined }, headers['idempotency-key'])
     }, {
       auth: true,
       body: t.Optional(OrderCreate),
       headers: IdempotencyHeaders,
-      detail: { summary: 'Order the cart (Idempotency-Key honoured); reserves stock, creates the PaymentIntent' },
+      detail: { summary: 'Order the cart (Idempotency-Key honoured); reserves stock, creates the PaymentIntent; LIMIT_OPEN_ORDERS (409 too_many_open_orders), LIMIT_CHECKOUTS_PER_HOUR (429)' },
       response: { 201: Checkout, ...checkoutErrors },
     })
     .post('/payments/course-intent', async ({ auth, body, headers, set }) => {
+      await takeUserToken(deps, 'checkouts', auth.userId)
       set.status = 201
       return checkout(deps, auth.userId, { kind: 'course', course_id: body.course_id }, headers['idempotency-key'])
     }, {
       auth: true,
       body: CourseIntentCreate,
       headers: IdempotencyHeaders,
-      detail: { summary: 'A one-item order for a paid course (same answer as POST /orders)' },
+      detail: { summary: 'A one-item order for a paid course (same answer and limits as POST /orders)' },
       response: { 201: Checkout, ...checkoutErrors },
     })
     .get('/orders', ({ auth, query }) => listOrderPage(deps, { ...query, userId: auth.userId }), {

@@ -26,6 +26,12 @@ export async function insertFile(sql: Tx, f: Omit<FileRow, 'created_at'>): Promi
   return row!
 }
 
+/** Bytes of the originals `ownerId` has stored (the upload quota counts these). */
+export async function storedBytes(sql: Tx, ownerId: string): Promise<number> {
+  const [row] = await sql<{ n: string }[]>`select coalesce(sum(size), 0)::bigint as n from files where owner_id = ${ownerId}`
+  return Number(row!.n)
+}
+
 export async function findFileById(sql: Tx, id: string): Promise<FileRow | null> {
   const [row] = await sql<FileRow[]>`select ${FILE_COLUMNS(sql)} from files where id = ${id}`
   return row ?? null

@@ -35,8 +35,8 @@ export function filesRoutes(deps: Deps, opts: FilesOptions = {}) {
         auth: true,
         // The body is read as a stream by the service so that its size is enforced while it arrives.
         parse: 'none',
-        detail: { summary: 'Upload a file (multipart: file + purpose); images get WebP variants', requestBody: uploadRequestBody as never },
-        response: { 201: FileModel, ...errorResponses(400, 401, 413, 415, 422, 503) },
+        detail: { summary: 'Upload a file (multipart: file + purpose); images get WebP variants; UPLOAD_QUOTA_BYTES (413 quota_exceeded) and LIMIT_UPLOADS_PER_HOUR (429) per user', requestBody: uploadRequestBody as never },
+        response: { 201: FileModel, ...errorResponses(400, 401, 413, 415, 422, 429, 503) },
       },
     )
     .get('/:id', async ({ params, headers }) => getFile(deps, params.id, await viewerOf(deps, headers.authorization)), {

@@ -1,11 +1,14 @@
 import type { Deps } from '../../platform/deps'
+import type { Tx } from '../../platform/db'
 import { httpErrors } from '../../platform/http/errors'
 import type { Role } from '../../platform/http/auth'
 import { fileErrors } from '../errors'
 import { enqueueImageVariants } from '../jobs'
 import { FILE_PURPOSES, PUBLIC_PURPOSES, type FilePurpose, type VariantName } from '../urls'
 import { toFileView, type FileView } from './present'
-import { deleteFileReturningKeys, findFileById, findVariantsOf, insertFile, type FileRow } from './queries'
+import { deleteFileReturningKeys, findFileById, findVariantsOf, insertFile, storedBytes, type FileRow } from './queries'
+import { countLimited } from '../../platform/http/rate-limit'
+import { takeUserToken } from '../../platform/http/user-limits'
 import { ALLOWED_TYPES, type Sniffed } from './sniff'
 import { receiveUpload, type ReceivedFile } from './upload-body'
 
@@ -33,8 +36,13 @@ function parsePurpose(purpose: string | null): FilePurpose {
  * checks the type by magic bytes against the purpose's allow-list (415), stores the bytes
  * under a generated key, records the row, and queues variants for images.
  */
-export async function uploadFile(deps: Pick<Deps, 'sql' | 'storage' | 'queues' | 'config' | 'log'>, ownerId: string, request: Request): Promise<FileView> {
+type UploadDeps = Pick<Deps, 'sql' | 'storage' | 'queues' | 'config' | 'log' | 'redis' | 'keys'> & Partial<Pick<Deps, 'metrics'>>
+
+export async function uploadFile(deps: UploadDeps, ownerId: string, request: Request): Promise<FileView> {
   const limit = deps.config.UPLOAD_MAX_BYTES
+  // SPEC §12: LIMIT_UPLOADS_PER_HOUR, and no body is read for a user whose quota is already full.
+  await takeUserToken(deps, 'uploads', ownerId)
+  await assertQuota(deps, deps.sql, ownerId, 1)
   const form = await receiveUpload(request, limit)
   try {
     const purpose = parsePurpose(form.purpose)
@@ -49,17 +57,31 @@ export async function uploadFile(deps: Pick<Deps, 'sql' | 'storage' | 'queues' |
   }
 }
 
+/** 413 `quota_exceeded` when `ownerId`'s stored originals plus `adding` bytes exceed UPLOAD_QUOTA_BYTES (0: no quota). */
+async function assertQuota(deps: Pick<UploadDeps, 'config' | 'metrics'>, sql: Tx, ownerId: string, adding: number) {
+  const quota = deps.config.UPLOAD_QUOTA_BYTES
+  if (quota <= 0 || (await storedBytes(sql, ownerId)) + adding <= quota) return
+  countLimited(deps, 'upload_quota')
+  throw fileErrors.quotaExceeded(quota)
+}
+
 /** Moves a received file into storage under a generated key and records it. */
-async function storeUpload(deps: Pick<Deps, 'sql' | 'storage' | 'queues' | 'log'>, ownerId: string, purpose: FilePurpose, file: ReceivedFile, type: Sniffed) {
+async function storeUpload(deps: Pick<UploadDeps, 'sql' | 'storage' | 'queues' | 'log' | 'config' | 'metrics'>, ownerId: string, purpose: FilePurpose, file: ReceivedFile, type: Sniffed) {
+  await assertQuota(deps, deps.sql, ownerId, file.size)
   const id = crypto.randomUUID()
   const key = storageKeyFor(id, type.ext)
   await deps.storage.put(key, Bun.file(file.path), type.contentType).catch((err) => {
     deps.log.warn('storage put failed', { key, error: String((err as Error).message) })
     throw httpErrors.unavailable('File storage is unavailable, try again')
   })
-  const row = await insertFile(deps.sql, {
-    id, owner_id: ownerId, purpose, storage_key: key, content_type: type.contentType, size: file.size,
-    checksum_sha256: file.sha256, original_name: cleanName(file.name ?? ''), status: type.image ? 'processing' : 'ready',
+  // The authoritative quota check: under a per-owner lock, so parallel uploads cannot overshoot.
+  const row = await deps.sql.begin(async (tx) => {
+    await tx`select pg_advisory_xact_lock(hashtext(${`files:${ownerId}`}))`
+    await assertQuota(deps, tx, ownerId, file.size)
+    return insertFile(tx, {
+      id, owner_id: ownerId, purpose, storage_key: key, content_type: type.contentType, size: file.size,
+      checksum_sha256: file.sha256, original_name: cleanName(file.name ?? ''), status: type.image ? 'processing' : 'ready',
+    })
   }).catch(async (err) => {
     await deps.storage.delete(key).catch(() => {})
     throw err

@@ -5,6 +5,7 @@ import { errorResponses } from '../../platform/http/errors'
 import { ConversationParams } from '../messages/model'
 import { AddParticipantBody, Conversation, ConversationList, CreateConversationBody, ListQuery, ParticipantParams } from './model'
 import * as svc from './service'
+import { takeUserToken } from '../../platform/http/user-limits'
 
 export function conversationRoutes(deps: Deps) {
   return new Elysia({ prefix: '/conversations', tags: ['messaging'] })
@@ -12,6 +13,7 @@ export function conversationRoutes(deps: Deps) {
     .post(
       '',
       async ({ auth, body, set }) => {
+        await takeUserToken(deps, 'conversations', auth.userId)
         const { created, conversation } = await svc.createConversation(deps, auth, body)
         set.status = created ? 201 : 200
         return conversation
@@ -19,8 +21,8 @@ export function conversationRoutes(deps: Deps) {
       {
         auth: true,
         body: CreateConversationBody,
-        detail: { summary: 'Start a direct conversation (an existing one with the same user comes back with 200) or a group' },
-        response: { 200: Conversation, 201: Conversation, ...errorResponses(400, 401, 422) },
+        detail: { summary: 'Start a direct conversation (an existing one with the same user comes back with 200) or a group; LIMIT_CONVERSATIONS_PER_HOUR per user (429)' },
+        response: { 200: Conversation, 201: Conversation, ...errorResponses(400, 401, 422, 429) },
       },
     )
     .get('', ({ auth, query }) => svc.listConversations(deps, auth.userId, query), {
@@ -35,12 +37,15 @@ export function conversationRoutes(deps: Deps) {
       detail: { summary: 'One conversation (participants only)' },
       response: { 200: Conversation, ...errorResponses(401, 404, 422) },
     })
-    .post('/:id/participants', ({ auth, params, body }) => svc.addParticipant(deps, auth, params.id, body.user_id), {
+    .post('/:id/participants', async ({ auth, params, body }) => {
+      await takeUserToken(deps, 'conversations', auth.userId)
+      return svc.addParticipant(deps, auth, params.id, body.user_id)
+    }, {
       auth: true,
       params: ConversationParams,
       body: AddParticipantBody,
-      detail: { summary: 'Add a user to a group (its owner only); answers the updated conversation' },
-      response: { 200: Conversation, ...errorResponses(400, 401, 403, 404, 409, 422) },
+      detail: { summary: 'Add a user to a group (its owner only); answers the updated conversation; counts against LIMIT_CONVERSATIONS_PER_HOUR' },
+      response: { 200: Conversation, ...errorResponses(400, 401, 403, 404, 409, 422, 429) },
     })
     .delete(
       '/:id/participants/:user_id',

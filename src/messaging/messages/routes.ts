@@ -4,6 +4,7 @@ import { authGuard } from '../../platform/http/auth'
 import { errorResponses } from '../../platform/http/errors'
 import { ConversationParams, EditMessageBody, MessageEnvelope, MessageList, MessageParams, MessagesQuery, ReadBody, SendMessageBody, SendMessageHeaders } from './model'
 import * as svc from './service'
+import { takeUserToken } from '../../platform/http/user-limits'
 
 export function messageRoutes(deps: Deps) {
   return new Elysia({ prefix: '/conversations/:id', tags: ['messaging'] })
@@ -12,6 +13,7 @@ export function messageRoutes(deps: Deps) {
       '/messages',
       async ({ auth, params, body, headers, set }) => {
         const clientId = body.client_id ?? headers['idempotency-key']
+        await takeUserToken(deps, 'messages', auth.userId)
         const { created, message } = await svc.sendMessage(deps, auth.userId, params.id, { body: body.body, client_id: clientId })
         set.status = created ? 201 : 200
         return { message }
@@ -21,8 +23,8 @@ export function messageRoutes(deps: Deps) {
         params: ConversationParams,
         body: SendMessageBody,
         headers: SendMessageHeaders,
-        detail: { summary: 'Send a message; the same client_id (or Idempotency-Key) from the same sender answers the same message with 200' },
-        response: { 200: MessageEnvelope, 201: MessageEnvelope, ...errorResponses(400, 401, 404, 422) },
+        detail: { summary: 'Send a message; the same client_id (or Idempotency-Key) from the same sender answers the same message with 200; LIMIT_MESSAGES_PER_MIN per user (429 rate_limited)' },
+        response: { 200: MessageEnvelope, 201: MessageEnvelope, ...errorResponses(400, 401, 404, 422, 429) },
       },
     )
     .get('/messages', ({ auth, params, query }) => svc.listMessages(deps, auth.userId, params.id, query), {

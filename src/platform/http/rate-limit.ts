@@ -15,19 +15,60 @@ export type RateLimitResult = { allowed: boolean; count: number; retryAfterSecon
 
 /** Counts one hit of `subject` against `rule` and says whether it is within the limit. */
 export async function hitRateLimit(deps: { redis: Redis; keys: Keyspace }, rule: RateLimitRule, subject: string): Promise<RateLimitResult> {
+  if (rule.limit <= 0) return { allowed: true, count: 0, retryAfterSeconds: 0 }
   const key = deps.keys('rl', rule.name, subject)
   const [count, ttl] = (await deps.redis.eval(SCRIPT, { keys: [key], arguments: [String(rule.windowSeconds * 1000)] })) as [number, number]
   return { allowed: count <= rule.limit, count, retryAfterSeconds: Math.max(1, Math.ceil(ttl / 1000)) }
 }
 
 /** Throws 429 `rate_limited` (with Retry-After) when any of the (rule, subject) pairs is over its limit. */
-export async function enforceRateLimits(deps: { redis: Redis; keys: Keyspace }, checks: [RateLimitRule, string][]): Promise<void> {
+export async function enforceRateLimits(deps: { redis: Redis; keys: Keyspace } & LimitedCounter, checks: [RateLimitRule, string][]): Promise<void> {
   const results = await Promise.all(checks.map(([rule, subject]) => hitRateLimit(deps, rule, subject)))
   const over = results.filter((r) => !r.allowed)
+  for (const [i, r] of results.entries()) if (!r.allowed) countLimited(deps, checks[i]![0].name)
   if (over.length) throw httpErrors.rateLimited(Math.max(...over.map((r) => r.retryAfterSeconds)))
 }
 
 /** Clears a subject's counter (e.g. after a successful login). */
 export async function resetRateLimit(deps: { redis: Redis; keys: Keyspace }, rule: RateLimitRule, subject: string) {
   await deps.redis.del(deps.keys('rl', rule.name, subject))
+}
+
+/**
+ * A token bucket (GCRA: one key per subject holding the bucket's "theoretical arrival time"):
+ * `limit` tokens refill evenly over `windowSeconds`, at most `burst` (default `limit`) at once.
+ * Redis' own clock is used, so every replica sees the same bucket. A limit of 0 turns it off.
+ */
+export type BucketRule = { name: string; limit: number; windowSeconds: number; burst?: number }
+
+const BUCKET = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local interval = tonumber(ARGV[1])
+local burst = tonumber(ARGV[2])
+local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
+if tat < now then tat = now end
+local next = tat + interval
+local wait = next - burst * interval - now
+if wait > 0 then return {0, wait} end
+redis.call('SET', KEYS[1], next, 'PX', math.ceil(next - now))
+return {1, 0}`
+
+/** Who is counting refusals (the composition root's metrics); optional so scripts and tests may omit it. */
+type LimitedCounter = { metrics?: { rateLimited?: { inc(labels: { limit: string }): void } } }
+
+/** Counts a request refused by the limit called `name` on /metrics (`lyceum_rate_limited_total`). */
+export function countLimited(deps: LimitedCounter, name: string) {
+  deps.metrics?.rateLimited?.inc({ limit: name })
+}
+
+/** Takes one token from `subject`'s bucket; when empty, 429 `rate_limited` with Retry-After. */
+export async function takeToken(deps: { redis: Redis; keys: Keyspace } & LimitedCounter, rule: BucketRule, subject: string): Promise<void> {
+  if (rule.limit <= 0) return
+  const interval = (rule.windowSeconds * 1000) / rule.limit
+  const burst = Math.max(1, rule.burst ?? rule.limit)
+  const [ok, waitMs] = (await deps.redis.eval(BUCKET, { keys: [deps.keys('rl', rule.name, subject)], arguments: [String(interval), String(burst)] })) as [number, number]
+  if (ok === 1) return
+  countLimited(deps, rule.name)
+  throw httpErrors.rateLimited(waitMs / 1000)
 }
