@@ -49,10 +49,11 @@ describe('mentor insights from learning events (worker, offline provider)', () =
     const running = await testWorkers()
     const { deps } = await testApp()
     const s = await newUser()
-    const base = { user_id: s.id, quiz_id: crypto.randomUUID(), lesson_id: crypto.randomUUID(), course_id: crypto.randomUUID(), max_score: 5 }
+    const base = { user_id: s.id, lesson_id: crypto.randomUUID(), course_id: crypto.randomUUID(), max_score: 5 }
+    // Two quizzes: one insight per (user, quiz) per day (SPEC §12), so each writes one.
     await deps.sql.begin(async (tx) => {
-      await writeEvent(tx, 'quiz.failed', { ...base, attempt_id: crypto.randomUUID(), score: 1, percentage: 20 })
-      await writeEvent(tx, 'quiz.passed', { ...base, attempt_id: crypto.randomUUID(), score: 5, percentage: 100 })
+      await writeEvent(tx, 'quiz.failed', { ...base, quiz_id: crypto.randomUUID(), attempt_id: crypto.randomUUID(), score: 1, percentage: 20 })
+      await writeEvent(tx, 'quiz.passed', { ...base, quiz_id: crypto.randomUUID(), attempt_id: crypto.randomUUID(), score: 5, percentage: 100 })
     })
     await running.dispatch()
     const list = await waitFor(async () => { const b = await insights(s.token); return b.items.length === 2 && b }, { what: 'two insights' })

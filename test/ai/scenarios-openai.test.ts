@@ -83,7 +83,8 @@ describe('scenario sessions against an OpenAI-compatible endpoint', () => {
     const msg = await post(`/scenario-sessions/${sessionId}/messages`, learner.token, { body: 'hello' })
     expect(msg.status).toBe(503)
     expect((await deps.sql`select count(*)::int as n from scenario_messages where session_id = ${sessionId}`)[0]!.n).toBe(1)
-    expect((await deps.sql`select messages from ai_usage where user_id = ${learner.id}`)[0]!.messages).toBe(0)
+    // Only the opening that succeeded counts (SPEC §12); the failed calls were given back.
+    expect((await deps.sql`select messages from ai_usage where user_id = ${learner.id}`)[0]!.messages).toBe(1)
     fake.script({ hangMs: 1500 }, { hangMs: 1500 })
     const res = await post(`/scenario-sessions/${sessionId}/resolve`, learner.token)
     expect(res.status).toBe(503)
@@ -91,7 +92,8 @@ describe('scenario sessions against an OpenAI-compatible endpoint', () => {
   })
 
   test('scenario messages count against the daily AI quota', async () => {
-    const { app: small } = await testAppWith(fake.env({ AI_DAILY_MESSAGES: '1' }))
+    // The opening counts too (SPEC §12): the opening and one reply fit in 2.
+    const { app: small } = await testAppWith(fake.env({ AI_DAILY_MESSAGES: '2' }))
     const author = await newUser({ role: 'instructor' })
     const scenario = await makeScenario(author, {}, small)
     const learner = await newUser()

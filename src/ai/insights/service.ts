@@ -37,6 +37,24 @@ function offlineInsight(job: InsightJob, s: LearnerSnapshot): string {
  */
 export async function generateInsight(deps: Pick<Deps, 'sql' | 'config' | 'hub' | 'log'>, job: InsightJob) {
   if (await q.insightExists(deps.sql, job.user_id, job.kind, job.source_id)) return null
+  // SPEC §12: one insight per (user, lesson) and per (user, quiz) per UTC day; more are skipped.
+  const slot = { userId: job.user_id, subject: dailySubject(job), kind: job.kind, sourceId: job.source_id }
+  if (!(await q.claimDailySlot(deps.sql, slot))) return null
+  try {
+    const insight = await writeInsight(deps, job)
+    if (!insight) await q.releaseDailySlot(deps.sql, slot)
+    return insight
+  } catch (err) {
+    await q.releaseDailySlot(deps.sql, slot).catch(() => {})
+    throw err
+  }
+}
+
+/** The daily-slot subject: the quiz for quiz events (any attempt), the lesson for completions. */
+const dailySubject = (job: InsightJob) =>
+  job.kind === 'lesson_completed' ? `lesson:${job.lesson_id ?? job.source_id}` : `quiz:${job.quiz_id ?? job.source_id}`
+
+async function writeInsight(deps: Pick<Deps, 'sql' | 'config' | 'hub' | 'log'>, job: InsightJob) {
   const snapshot = await learnerSnapshot(deps.sql, job.user_id, job.course_id)
   const messages = [
     {

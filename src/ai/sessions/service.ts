@@ -9,7 +9,7 @@ import { assessmentPrompt, assessmentSchema, offlineAssessment } from './assessm
 import { OPENING_CUE, offlineOpening, offlinePersonaReply, personaPrompt, transcriptMessages } from './persona'
 import * as q from './queries'
 
-type SessionDeps = Pick<Deps, 'sql' | 'config' | 'redis' | 'keys' | 'hub' | 'log'>
+type SessionDeps = Pick<Deps, 'sql' | 'config' | 'redis' | 'keys' | 'hub' | 'log'> & Partial<Pick<Deps, 'metrics'>>
 
 async function sessionView(deps: Pick<Deps, 'sql'>, s: q.SessionRow) {
   const messages = await q.sessionMessages(deps.sql, s.id)
@@ -30,7 +30,15 @@ export async function startSession(deps: SessionDeps, userId: string, scenarioId
   const scenario = await findScenario(deps.sql, scenarioId)
   if (!scenario) throw aiErrors.scenarioNotFound()
   const messages: AiMessage[] = [{ role: 'system', content: personaPrompt(scenario) }, { role: 'user', content: OPENING_CUE }]
-  const res = await aiProvider(deps.config).complete({ messages, offline: () => offlineOpening(scenario), maxTokens: 300 })
+  // The opening line is a provider call too: reserved before it, given back if nothing is stored.
+  await reserveQuota(deps, userId)
+  let res
+  try {
+    res = await aiProvider(deps.config).complete({ messages, offline: () => offlineOpening(scenario), maxTokens: 300 })
+  } catch (err) {
+    await refundQuota(deps, userId)
+    throw err
+  }
   const session = await deps.sql.begin(async (tx) => {
     const s = await q.insertSession(tx, scenario.id, userId)
     await q.insertSessionMessage(tx, s.id, 'persona', res.text.trim() || offlineOpening(scenario))
@@ -81,12 +89,24 @@ export async function resolveSession(deps: SessionDeps, userId: string, id: stri
   const { session, scenario } = await ownSession(deps, userId, id)
   if (session.status !== 'active') throw aiErrors.alreadyResolved()
   const transcript = await q.sessionMessages(deps.sql, id)
+  // Each provider call (a malformed answer is asked again once) is reserved before it is made;
+  // all are given back when nothing is stored.
+  let reserved = 0
   const res = await completeStructured(
     aiProvider(deps.config),
     { messages: assessmentPrompt(scenario, transcript), offline: () => offlineAssessment(scenario, transcript), maxTokens: 800 },
     assessmentSchema(scenario.objectives.length),
-  )
+    2,
+    async () => {
+      await reserveQuota(deps, userId)
+      reserved++
+    },
+  ).catch(async (err) => {
+    await refundQuota(deps, userId, reserved)
+    throw err
+  })
   if (!res.ok) {
+    await refundQuota(deps, userId, reserved)
     deps.log.warn('scenario assessment malformed twice', { session_id: id, attempts: res.attempts })
     throw aiErrors.invalidOutput('assessment')
   }

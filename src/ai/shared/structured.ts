@@ -28,10 +28,13 @@ export async function completeStructured<S extends TSchema>(
   req: AiRequest,
   schema: S,
   attempts = 2,
+  /** Runs before each provider call (e.g. reserving AI quota); a throw stops the attempts. */
+  beforeAttempt?: () => Promise<void>,
 ): Promise<StructuredResult<S>> {
   const usage: AiUsage = { prompt_tokens: 0, completion_tokens: 0 }
   let lastText = ''
   for (let i = 1; i <= attempts; i++) {
+    await beforeAttempt?.()
     const res = await provider.complete({ ...req, json: true })
     usage.prompt_tokens += res.usage.prompt_tokens
     usage.completion_tokens += res.usage.completion_tokens

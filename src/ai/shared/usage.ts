@@ -2,26 +2,32 @@ import type { Tx } from '../../platform/db'
 import type { Deps } from '../../platform/deps'
 import type { AiUsage } from '../../platform/ai'
 import { aiErrors } from '../errors'
+import { countLimited } from '../../platform/http/rate-limit'
 
 const today = () => new Date().toISOString().slice(0, 10)
 
 /**
- * Counts one AI message against the learner's daily quota (AI_DAILY_MESSAGES) or throws
- * 429 `ai_quota_exceeded`. Atomic: the upsert only increments below the limit.
+ * Counts one AI provider call against the learner's daily quota (AI_DAILY_MESSAGES; 0 turns it
+ * off) or throws 429 `ai_quota_exceeded`. Called before the provider is: the upsert only
+ * increments below the limit, so parallel requests (on any replica) cannot overshoot it.
  */
-export async function reserveQuota(deps: Pick<Deps, 'sql' | 'config'>, userId: string) {
+export async function reserveQuota(deps: Pick<Deps, 'sql' | 'config'> & Partial<Pick<Deps, 'metrics'>>, userId: string) {
   const limit = deps.config.AI_DAILY_MESSAGES
-  if (limit <= 0) throw aiErrors.quotaExceeded()
+  if (limit <= 0) return
   const rows = await deps.sql`
     insert into ai_usage (user_id, day, messages) values (${userId}, ${today()}, 1)
     on conflict (user_id, day) do update set messages = ai_usage.messages + 1 where ai_usage.messages < ${limit}
     returning messages`
-  if (rows.length === 0) throw aiErrors.quotaExceeded()
+  if (rows.length === 0) {
+    countLimited(deps, 'ai_daily_messages')
+    throw aiErrors.quotaExceeded()
+  }
 }
 
 /** Gives back a reserved message when the provider failed before anything was stored. */
-export async function refundQuota(deps: Pick<Deps, 'sql'>, userId: string) {
-  await deps.sql`update ai_usage set messages = greatest(messages - 1, 0) where user_id = ${userId} and day = ${today()}`
+export async function refundQuota(deps: Pick<Deps, 'sql'>, userId: string, count = 1) {
+  if (count <= 0) return
+  await deps.sql`update ai_usage set messages = greatest(messages - ${count}, 0) where user_id = ${userId} and day = ${today()}`
 }
 
 /** Adds token usage to the learner's daily totals. */
