@@ -60,14 +60,21 @@ export async function createCourse(deps: D, auth: AuthContext, body: CreateCours
   }
 }
 
-/** Published catalog page, served from the Redis cache as ready-made JSON bytes. */
+/** Published catalog page; first pages are served from the Redis cache as ready-made JSON bytes. */
 export async function listCatalog(deps: D, query: CatalogQuery): Promise<string> {
+  const limit = query.limit ?? 20
+  const page = async () => {
+    const rows = await q.listPublishedCourses(deps.sql, query, limit + 1, decodeKeyset(query.cursor))
+    return JSON.stringify(keysetPage(rows.map(toCourse), limit, (c) => ({ at: c.published_at!, id: c.id })))
+  }
+  // SPEC §12: anonymous requests must not create cache entries without a bound, so only pages
+  // whose query takes few values are cached (first pages by level / free / limit); a cursor,
+  // a search text, a tag or an instructor goes to the database.
+  if (query.cursor !== undefined || query.search !== undefined || query.tag !== undefined || query.instructor_id !== undefined) return page()
   const canonical = JSON.stringify(Object.entries(query).filter(([, v]) => v !== undefined).sort(([a], [b]) => a.localeCompare(b)))
   const cached = await readCatalogCache(deps, canonical)
   if (cached.hit) return cached.hit
-  const limit = query.limit ?? 20
-  const rows = await q.listPublishedCourses(deps.sql, query, limit + 1, decodeKeyset(query.cursor))
-  const body = JSON.stringify(keysetPage(rows.map(toCourse), limit, (c) => ({ at: c.published_at!, id: c.id })))
+  const body = await page()
   await writeCatalogCache(deps, cached, canonical, body)
   return body
 }

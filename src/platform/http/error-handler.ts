@@ -42,7 +42,10 @@ function isDependencyDown(err: unknown): boolean {
 
 /** Maps any error to SPEC's envelope; unknown errors are logged and answered 500 without internals. */
 export function errorHandler(log: Logger) {
-  return new Elysia({ name: 'platform.error-handler' }).onError({ as: 'global' }, ({ code, error, set, request }) => {
+  return new Elysia({ name: 'platform.error-handler' }).onError({ as: 'global' }, ({ code, error: raised, set, request }) => {
+    // A body reader that refused the body (a streamed body over BODY_MAX_BYTES) reaches us wrapped in Elysia's ParseError.
+    const cause = code === 'PARSE' ? (raised as { cause?: unknown }).cause : undefined
+    const error = cause instanceof AppError ? cause : raised
     if (error instanceof AppError) {
       set.status = error.status
       if (error.headers) Object.assign(set.headers, error.headers)

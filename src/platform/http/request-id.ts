@@ -66,6 +66,47 @@ export function jsonText(set: ResponseHeaders, body: string): Response {
   return new Response(body, { headers })
 }
 
+const tooLarge = () => new AppError(413, 'payload_too_large', 'Request body too large')
+
+/** Reads a body stream whole, refusing it (413, stream cancelled) once past `limit` bytes. */
+async function readCapped(body: ReadableStream<Uint8Array>, limit: number): Promise<Uint8Array> {
+  const reader = body.getReader()
+  const chunks: Uint8Array[] = []
+  let total = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    total += value.byteLength
+    if (total > limit) {
+      await reader.cancel().catch(() => {})
+      throw tooLarge()
+    }
+    chunks.push(value)
+  }
+  const out = new Uint8Array(total)
+  let at = 0
+  for (const c of chunks) out.set(c, (at += c.byteLength) - c.byteLength)
+  return out
+}
+
+/**
+ * Gives this request's body readers (the ones Elysia's parsers and our handlers call: json,
+ * text, arrayBuffer, formData, blob) a byte budget. Only for bodies of unknown length: a
+ * declared Content-Length is checked before anything is read. Routes that stream the body
+ * themselves (uploads) count their own bytes.
+ */
+function capBodyReaders(request: Request, limit: number) {
+  const bytes = () => readCapped(request.body!, limit)
+  const text = async () => new TextDecoder().decode(await bytes())
+  const define = (name: string, value: () => Promise<unknown>) => Object.defineProperty(request, name, { value, configurable: true })
+  define('text', text)
+  define('json', async () => JSON.parse(await text()))
+  define('arrayBuffer', async () => (await bytes()).buffer)
+  define('bytes', bytes)
+  define('blob', async () => new Blob([await bytes()], { type: request.headers.get('content-type') ?? '' }))
+  define('formData', async () => new Response(await bytes(), { headers: { 'content-type': request.headers.get('content-type') ?? '' } }).formData())
+}
+
 const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/
 
 export type RequestPluginOptions = {
@@ -118,6 +159,8 @@ export function requestPlugin(opts: RequestPluginOptions) {
       if (len && Number(len) > limitFor(new URL(request.url).pathname)) {
         throw new AppError(413, 'payload_too_large', 'Request body too large')
       }
+      // A body without Content-Length (chunked) is counted while it is read (SPEC §12).
+      if (len === null && request.body) capBodyReaders(request, limitFor(new URL(request.url).pathname))
     })
     // Metrics and the access log are recorded where the final status is known: Elysia runs
     // mapResponse after a handler's response is validated and after the error handler, in both
