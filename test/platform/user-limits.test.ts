@@ -163,3 +163,16 @@ describe('uploads', () => {
     expectRateLimited(await call('POST', '/api/v1/files', { token: user.token, raw: textForm(10) }))
   }, 60000)
 })
+
+test('OpenAPI documents the limits: 429 on every limited route, 409 on checkout, 413 on uploads', async () => {
+  const paths = (await call('GET', '/swagger/json')).body.paths as Record<string, Record<string, { responses: Record<string, unknown> }>>
+  const codes = (method: string, path: string) => Object.keys(paths[`/api/v1${path}`]![method]!.responses)
+  for (const [method, path] of [
+    ['post', '/conversations/{id}/messages'], ['post', '/conversations'], ['post', '/conversations/{id}/participants'], ['post', '/orders'],
+    ['post', '/payments/course-intent'], ['post', '/files'], ['post', '/ai/chat'], ['post', '/scenarios/{id}/sessions'],
+    ['post', '/scenario-sessions/{id}/messages'], ['post', '/scenario-sessions/{id}/resolve'],
+  ] as const) expect(codes(method, path)).toContain('429')
+  expect(codes('post', '/orders')).toContain('409')
+  expect(codes('post', '/payments/course-intent')).toContain('409')
+  expect(codes('post', '/files')).toContain('413')
+})

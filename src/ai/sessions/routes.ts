@@ -15,8 +15,8 @@ export function sessionRoutes(deps: Deps) {
     }, {
       auth: true,
       params: IdParams,
-      detail: { summary: 'Start a role-play session; it opens with the persona\'s first message' },
-      response: { 201: Session, ...errorResponses(401, 404, 422, 503) },
+      detail: { summary: 'Start a role-play session; it opens with the persona\'s first message (one AI call: counts against AI_DAILY_MESSAGES, 429 ai_quota_exceeded)' },
+      response: { 201: Session, ...errorResponses(401, 404, 422, 429, 503) },
     })
     .get('/scenario-sessions/:id', ({ auth, params }) => getSession(deps, auth.userId, params.id), {
       auth: true,
@@ -38,7 +38,7 @@ export function sessionRoutes(deps: Deps) {
     .post('/scenario-sessions/:id/resolve', ({ auth, params }) => resolveSession(deps, auth.userId, params.id), {
       auth: true,
       params: IdParams,
-      detail: { summary: 'End the session: rubric assessment against the objectives and XP (once); resolving twice is 409' },
-      response: { 200: ResolveResult, ...errorResponses(401, 404, 409, 422, 503) },
+      detail: { summary: 'End the session: rubric assessment against the objectives and XP (once); resolving twice is 409; each assessment call counts against AI_DAILY_MESSAGES (429 ai_quota_exceeded)' },
+      response: { 200: ResolveResult, ...errorResponses(401, 404, 409, 422, 429, 503) },
     })
 }
