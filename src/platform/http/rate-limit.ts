@@ -53,6 +53,10 @@ local wait = next - burst * interval - now
 if wait > 0 then return {0, wait} end
 redis.call('SET', KEYS[1], next, 'PX', math.ceil(next - now))
 return {1, 0}`
+/** Buckets known empty on this replica (per Redis client): (rule, subject) → epoch ms of the next token. Bounded. */
+const emptyBuckets = new WeakMap<object, Map<string, number>>()
+const MAX_EMPTY_BUCKETS = 10_000
+const BUCKET_SHA = new Bun.CryptoHasher('sha1').update(BUCKET).digest('hex')
 
 /** Who is counting refusals (the composition root's metrics); optional so scripts and tests may omit it. */
 type LimitedCounter = { metrics?: { rateLimited?: { inc(labels: { limit: string }): void } } }
@@ -65,10 +69,32 @@ export function countLimited(deps: LimitedCounter, name: string) {
 /** Takes one token from `subject`'s bucket; when empty, 429 `rate_limited` with Retry-After. */
 export async function takeToken(deps: { redis: Redis; keys: Keyspace } & LimitedCounter, rule: BucketRule, subject: string): Promise<void> {
   if (rule.limit <= 0) return
+  // A bucket Redis called empty until T stays empty until T whatever other replicas do (tokens
+  // are only taken, never given back), so this replica refuses locally until then: a client
+  // hammering past its limit costs no Redis round trip.
+  let emptyUntil = emptyBuckets.get(deps.redis)
+  if (!emptyUntil) emptyBuckets.set(deps.redis, (emptyUntil = new Map()))
+  const local = `${rule.name}\u0000${subject}`
+  const until = emptyUntil.get(local)
+  if (until !== undefined) {
+    const waitMs = until - Date.now()
+    if (waitMs > 0) {
+      countLimited(deps, rule.name)
+      throw httpErrors.rateLimited(waitMs / 1000)
+    }
+    emptyUntil.delete(local)
+  }
   const interval = (rule.windowSeconds * 1000) / rule.limit
   const burst = Math.max(1, rule.burst ?? rule.limit)
-  const [ok, waitMs] = (await deps.redis.eval(BUCKET, { keys: [deps.keys('rl', rule.name, subject)], arguments: [String(interval), String(burst)] })) as [number, number]
+  const args = { keys: [deps.keys('rl', rule.name, subject)], arguments: [String(interval), String(burst)] }
+  // By hash (the script text is not sent each time); the first call on a fresh Redis loads it.
+  const [ok, waitMs] = (await deps.redis.evalSha(BUCKET_SHA, args).catch((err: Error) => {
+    if (!String(err?.message).includes('NOSCRIPT')) throw err
+    return deps.redis.eval(BUCKET, args)
+  })) as [number, number]
   if (ok === 1) return
+  if (emptyUntil.size >= MAX_EMPTY_BUCKETS) emptyUntil.clear()
+  emptyUntil.set(local, Date.now() + waitMs)
   countLimited(deps, rule.name)
   throw httpErrors.rateLimited(waitMs / 1000)
 }
