@@ -45,29 +45,45 @@ onEvent(commercePublic.ORDER_CREATED_EVENT, async (e, deps) => {
   await deps.queues.maintenance.upsertJobScheduler(commercePublic.SWEEP_SCHEDULER_ID, { every: commercePublic.SWEEP_EVERY_MS }, { name: commercePublic.SWEEP_JOB })
 })
 
-// Paid → the learner gets every course bought, and one confirmation email.
-onEvent('payment.completed', async (e, deps) => {
+// Access to a bought course always follows commerce's current answer, under a per (user, course)
+// lock: a grant whose order was refunded or disputed meanwhile grants nothing, a revocation
+// while another order still holds the course revokes nothing. Events may then arrive in any order.
+async function grantIfOwned(deps: WorkerDeps, e: OutboxEvent, opts: { reinstateCertificate?: boolean } = {}) {
   const userId = String(e.payload.user_id)
   for (const courseId of ids(e.payload.course_ids)) {
     try {
-      await coursesPublic.grantCourseAccess(deps.sql, { userId, courseId })
+      await commercePublic.withCourseOwnership(deps.sql, userId, courseId, async (tx, owns) => {
+        if (owns) await coursesPublic.grantCourseAccess(tx, { userId, courseId, ...opts })
+        else deps.log.info('course not granted: no longer owned', { order_id: e.payload.order_id, course_id: courseId })
+      })
     } catch (err) {
       // A product pointing at a course that does not exist (23503) can never be granted: retrying won't help.
       if ((err as { code?: string }).code !== '23503') throw err
       deps.log.warn('paid course does not exist', { order_id: e.payload.order_id, course_id: courseId })
     }
   }
+}
+
+const revokeUnlessOwned: EventHandler = async (e, deps) => {
+  const userId = String(e.payload.user_id)
+  for (const courseId of ids(e.payload.course_ids)) {
+    await commercePublic.withCourseOwnership(deps.sql, userId, courseId, async (tx, owns) => {
+      if (!owns) await coursesPublic.revokeCourseAccess(tx, { userId, courseId })
+    })
+  }
+}
+
+// Paid → the learner gets every course bought, and one confirmation email.
+onEvent('payment.completed', async (e, deps) => {
+  await grantIfOwned(deps, e)
   await commercePublic.sendOrderConfirmation(deps, String(e.payload.order_id))
 })
 
-// Refunded → access (and certificates) revoked, unless another paid order still holds the course.
-onEvent('order.refunded', async (e, deps) => {
-  const userId = String(e.payload.user_id)
-  for (const courseId of ids(e.payload.course_ids)) {
-    if (await commercePublic.userOwnsCourse(deps.sql, userId, courseId)) continue
-    await coursesPublic.revokeCourseAccess(deps.sql, { userId, courseId })
-  }
-})
+// Refunded, or disputed → access (and certificates) revoked, unless another paid order still holds the course.
+onEvent('order.refunded', revokeUnlessOwned)
+onEvent(commercePublic.ORDER_DISPUTED_EVENT, revokeUnlessOwned)
+// A dispute won → access back, with the certificate it had earned.
+onEvent(commercePublic.ORDER_ACCESS_RESTORED_EVENT, (e, deps) => grantIfOwned(deps, e, { reinstateCertificate: true }))
 
 onEvent('order.status_changed', async (e, deps) => {
   await commercePublic.notifyOrderStatus(deps, { order_id: String(e.payload.order_id), user_id: String(e.payload.user_id), to: String(e.payload.to) })
@@ -80,6 +96,8 @@ const syncCourseProduct: EventHandler = async (e, deps) => {
 }
 onEvent('course.published', syncCourseProduct)
 onEvent('course.price_changed', syncCourseProduct)
+// An archived course is no longer sold: its product is archived too.
+onEvent('course.archived', syncCourseProduct)
 
 // --- Gamification and the AI mentor: XP once per source (the (user, source, source id) key
 // makes a re-delivered event harmless), and a mentor insight on the `ai` queue. ---

@@ -20,5 +20,10 @@ export const commerceErrors = {
   amountTooLarge: (max: number) => new AppError(422, 'amount_too_large', `An order total may not exceed ${max} minor units`, [{ field: 'total_cents', message: `at most ${max}` }]),
   slugTaken: () => new AppError(409, 'slug_taken', 'This slug is already used by another product'),
   invalidSignature: () => new AppError(400, 'invalid_signature', 'Invalid or stale Stripe-Signature'),
+  productUnavailable: (productIds: string[]) =>
+    new AppError(409, 'product_unavailable', 'A product is no longer sold; remove it from the cart', productIds.map((id) => ({ field: id, code: 'product_unavailable', message: `product ${id} is archived` }))),
+  refundExceedsRemaining: (left: number) =>
+    new AppError(409, 'refund_exceeds_remaining', `At most ${left} minor units are left to refund on this order`, [{ field: 'amount_cents', code: 'refund_exceeds_remaining', message: `at most ${left}` }]),
+  refundRejected: (message: string) => new AppError(409, 'refund_rejected', `Stripe refused the refund: ${message}`),
   paymentUnavailable: () => new AppError(503, 'unavailable', 'The payment provider is unavailable, retry with the same Idempotency-Key'),
 }

@@ -3,7 +3,7 @@
  * course flows (publish → product, payment → enrollment, refund → revoke) run in workers/.
  */
 import type { Deps } from '../platform/deps'
-import type { Tx } from '../platform/db'
+import type { Sql, Tx } from '../platform/db'
 import { closeUnpaidOrder } from './orders/lifecycle'
 import { ownedCourseIds } from './ownership'
 
@@ -11,11 +11,25 @@ export { revenueByCurrencyAndDay, type RevenueByCurrency } from './stats'
 export { syncCourseProduct, type CourseForSale } from './course-products'
 export { processStripeEvent } from './payments/webhook'
 export { sendOrderConfirmation, notifyOrderStatus } from './notify'
+export { ORDER_DISPUTED_EVENT, ORDER_ACCESS_RESTORED_EVENT } from './jobs'
 export { EXPIRE_ORDER_JOB, ExpireOrderJob, expireOrderJobId, ORDER_CREATED_EVENT, STRIPE_EVENT_RECEIVED, SWEEP_JOB, SWEEP_SCHEDULER_ID, SWEEP_EVERY_MS } from './jobs'
 
 /** Whether the user bought the course (a paid, not refunded order holds it). */
 export async function userOwnsCourse(sql: Tx, userId: string, courseId: string): Promise<boolean> {
   return (await ownedCourseIds(sql, userId, [courseId])).has(courseId)
+}
+
+/**
+ * Runs `fn` in a transaction holding the (user, course) access lock, told whether the user
+ * owns the course right now. Grants and revocations of one course for one user are applied
+ * one at a time against the current orders, so an event handled late (a `payment.completed`
+ * after `order.refunded`) can never grant what a refund or a dispute took back.
+ */
+export async function withCourseOwnership<T>(sql: Sql, userId: string, courseId: string, fn: (tx: Tx, owns: boolean) => Promise<T>): Promise<T> {
+  return sql.begin(async (tx) => {
+    await tx`select pg_advisory_xact_lock(hashtext(${`course-access:${userId}:${courseId}`}))`
+    return fn(tx, (await ownedCourseIds(tx, userId, [courseId])).has(courseId))
+  }) as Promise<T>
 }
 
 /** The TTL job: an order still unpaid becomes `expired`, its stock released and its PaymentIntent cancelled. */

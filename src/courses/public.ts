@@ -16,10 +16,12 @@ import { insertEnrollment, reactivateEnrollment, revokeEnrollment, findEnrollmen
  * a revoked one, writing `course.enrolled`. Idempotent: an existing live enrollment is
  * returned with `created: false`.
  */
-export async function grantCourseAccess(sql: Tx, { userId, courseId }: { userId: string; courseId: string }): Promise<{ enrollment_id: string; created: boolean }> {
+export async function grantCourseAccess(sql: Tx, { userId, courseId, reinstateCertificate }: { userId: string; courseId: string; reinstateCertificate?: boolean }): Promise<{ enrollment_id: string; created: boolean }> {
   return inTx(sql, async (tx) => {
     const inserted = await insertEnrollment(tx, userId, courseId)
     const activated = inserted ?? (await reactivateEnrollment(tx, userId, courseId))
+    // Access given back after a won dispute: the certificate the learner had earned is valid again.
+    if (reinstateCertificate) await tx`update certificates set revoked_at = null where user_id = ${userId} and course_id = ${courseId} and revoked_at is not null`
     if (activated) {
       await writeEvent(tx, 'course.enrolled', { user_id: userId, course_id: courseId, enrollment_id: activated.id })
       return { enrollment_id: activated.id, created: Boolean(inserted) }

@@ -59,10 +59,17 @@ export async function listenApp(overrides?: Record<string, string>) {
 }
 
 let workers: Promise<Awaited<ReturnType<typeof startWorkers>>> | undefined
+let workerDeps: Awaited<ReturnType<typeof createWorkerDeps>> | undefined
+/** The deps of the in-process worker (e.g. to observe its logger); starts it if needed. */
+export async function testWorkerDeps() {
+  await testWorkers()
+  return workerDeps!
+}
 /** Runs the real worker in-process (all queues, outbox dispatcher) once per run. */
 export function testWorkers() {
   workers ??= (async () => {
     const deps = await createWorkerDeps(config)
+    workerDeps = deps
     const running = await startWorkers(deps, { pollMs: 200 })
     onClose(async () => { await running.close(); await deps.close() })
     return running

@@ -20,6 +20,32 @@ function startStandIn() {
   const metadataOf = (p: Record<string, string>) =>
     Object.fromEntries(Object.entries(p).flatMap(([k, v]) => { const m = k.match(/^metadata\[(.+)\]$/); return m ? [[m[1]!, v]] : [] }))
   const json = (status: number, body: unknown) => ({ status, body: body as Obj })
+  /** Events Stripe would POST to the webhook (signed on delivery by the test: `deliver(event)`). */
+  const webhooks: Obj[] = []
+  const event = (type: string, object: Obj) => ({ id: id('evt'), type, data: { object } })
+  const chargeOf = (pi: Obj) => {
+    const amount = Number(pi.amount_received ?? pi.amount)
+    const refunded = Number(pi.amount_refunded ?? 0)
+    return { id: `ch_${pi.id}`, object: 'charge', amount, amount_refunded: refunded, refunded: refunded >= amount, currency: pi.currency, payment_intent: pi.id, metadata: pi.metadata }
+  }
+  const intentOf = (piId: string) => {
+    const pi = intents.get(piId)
+    if (!pi) throw new Error(`stand-in: no PaymentIntent ${piId}`)
+    return pi
+  }
+  /** The customer paid: `payment_intent.succeeded` for what the PaymentIntent received (override to fake a mismatch). */
+  const succeed = (piId: string, received: { amount_received?: number; currency?: string } = {}) => {
+    const pi = intentOf(piId)
+    Object.assign(pi, { status: 'succeeded', amount_received: received.amount_received ?? pi.amount }, received.currency ? { currency: received.currency } : {})
+    return event('payment_intent.succeeded', { ...pi })
+  }
+  /** The customer's bank opened (`needs_response`) or closed (`won`, `lost`, `warning_closed`) a dispute on the charge. */
+  const dispute = (piId: string, status: 'needs_response' | 'won' | 'lost' | 'warning_closed') => {
+    const pi = intentOf(piId)
+    const charge = chargeOf(pi)
+    const object = { id: `dp_${pi.id}`, object: 'dispute', amount: charge.amount, currency: charge.currency, charge: charge.id, payment_intent: pi.id, status, reason: 'fraudulent', metadata: {} }
+    return event(status === 'needs_response' ? 'charge.dispute.created' : 'charge.dispute.closed', object)
+  }
 
   const handle = (method: string, path: string, p: Record<string, string>): { status: number; body: Obj } => {
     if (method === 'POST' && path === '/v1/payment_intents') {
@@ -37,7 +63,16 @@ function startStandIn() {
       return json(200, pi)
     }
     if (method === 'POST' && path === '/v1/refunds') {
-      return json(200, { id: id('re'), object: 'refund', payment_intent: p.payment_intent, amount: p.amount ? Number(p.amount) : null, status: 'succeeded', metadata: metadataOf(p) })
+      const pi = intents.get(p.payment_intent!)
+      if (!pi) return json(200, { id: id('re'), object: 'refund', payment_intent: p.payment_intent, amount: p.amount ? Number(p.amount) : null, status: 'succeeded', metadata: metadataOf(p) })
+      // Like Stripe: a refund is at most what is left of the charge; the default is all of it.
+      const charged = Number(pi.amount_received ?? pi.amount)
+      const left = charged - Number(pi.amount_refunded ?? 0)
+      const amount = p.amount ? Number(p.amount) : left
+      if (amount <= 0 || amount > left) return json(400, { error: { type: 'invalid_request_error', code: left <= 0 ? 'charge_already_refunded' : 'amount_too_large', message: `Refund amount (${amount}) is greater than unrefunded amount on charge (${left})` } })
+      pi.amount_refunded = Number(pi.amount_refunded ?? 0) + amount
+      webhooks.push(event('charge.refunded', chargeOf(pi)))
+      return json(200, { id: id('re'), object: 'refund', payment_intent: pi.id, amount, currency: pi.currency, status: 'succeeded', metadata: metadataOf(p) })
     }
     return json(404, { error: { type: 'invalid_request_error', message: `Unrecognized request URL (${method}: ${path})` } })
   }
@@ -68,6 +103,11 @@ function startStandIn() {
     url,
     calls,
     intents,
+    webhooks,
+    succeed,
+    dispute,
+    /** The latest `charge.refunded` the stand-in sent for a PaymentIntent. */
+    lastRefundEvent: (piId: string) => webhooks.findLast((e) => e.type === 'charge.refunded' && (e.data as { object: Obj }).object.payment_intent === piId),
     callsTo: (path: string | RegExp) => calls.filter((c) => (typeof path === 'string' ? c.path === path : path.test(c.path))),
   }
 }
@@ -91,7 +131,7 @@ let evt = 0
 /** A Stripe event about a PaymentIntent (`payment_intent.succeeded` / `payment_intent.payment_failed`). */
 export const paymentIntentEvent = (type: string, pi: { id: string; amount: number; currency: string; order_id: string }, id = `evt_${Date.now()}_${++evt}`) => ({
   id, type,
-  data: { object: { id: pi.id, object: 'payment_intent', amount: pi.amount, currency: pi.currency, status: type.endsWith('succeeded') ? 'succeeded' : 'requires_payment_method', metadata: { order_id: pi.order_id } } },
+  data: { object: { id: pi.id, object: 'payment_intent', amount: pi.amount, amount_received: type.endsWith('succeeded') ? pi.amount : 0, currency: pi.currency, status: type.endsWith('succeeded') ? 'succeeded' : 'requires_payment_method', metadata: { order_id: pi.order_id } } },
 })
 
 /** A `charge.refunded` event for a PaymentIntent (fully refunded). */

@@ -3,7 +3,9 @@ import { Product } from '../products/model'
 
 export const CartWarning = t.Object({
   product_id: t.String(),
-  code: t.Union([t.Literal('dropped'), t.Literal('capped'), t.Literal('already_owned'), t.Literal('quantity_one')]),
+  code: t.Union([t.Literal('dropped'), t.Literal('capped'), t.Literal('already_owned'), t.Literal('quantity_one'), t.Literal('unavailable')], {
+    description: '`unavailable`: a line whose product was archived; it is not in `items` and checkout answers 409 product_unavailable until it is removed',
+  }),
   message: t.String(),
 })
 export type CartWarningDto = typeof CartWarning.static

@@ -39,3 +39,16 @@ export async function findActiveProducts(sql: Tx, ids: string[]): Promise<Map<st
     select ${sql(PRODUCT_COLUMNS)} from products where id = any(${ids}::uuid[]) and status = 'active'`
   return new Map(rows.map((r) => [r.id, r]))
 }
+
+/** Ids of the user's cart lines whose product is archived (no longer sold). */
+export async function findUnavailableCartLines(sql: Tx, userId: string): Promise<string[]> {
+  const rows = await sql<{ id: string }[]>`
+    select p.id from cart_items ci join products p on p.id = ci.product_id
+    where ci.user_id = ${userId} and p.status <> 'active' order by ci.added_at, p.id`
+  return rows.map((r) => r.id)
+}
+
+/** Whether a product exists at all (an archived one too). */
+export async function productExists(sql: Tx, id: string): Promise<boolean> {
+  return (await sql`select 1 from products where id = ${id}`).length > 0
+}

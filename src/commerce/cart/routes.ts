@@ -17,14 +17,14 @@ export function cartRoutes(deps: Deps) {
     .post('/items', ({ auth, body }) => addCartItem(deps, auth.userId, body.product_id, body.quantity), {
       auth: true,
       body: CartItemAdd,
-      detail: { summary: 'Add a product (adds to an existing line); over stock → 409 out_of_stock' },
+      detail: { summary: 'Add a product (adds to an existing line); over stock → 409 out_of_stock', description: 'Unknown product → 404; an archived one → 409 product_unavailable; an owned course → 409 already_owned.' },
       response: { 200: Cart, ...errorResponses(401, 404, 409, 422) },
     })
     .patch('/items/:product_id', ({ auth, params, body }) => updateCartItem(deps, auth.userId, params.product_id, body.quantity), {
       auth: true,
       params: ProductIdParam,
       body: CartItemPatch,
-      detail: { summary: "Set a line's quantity; over stock → 409 out_of_stock" },
+      detail: { summary: "Set a line's quantity; over stock → 409 out_of_stock", description: 'A line whose product was archived → 409 product_unavailable (DELETE it).' },
       response: { 200: Cart, ...errorResponses(401, 404, 409, 422) },
     })
     .delete('/items/:product_id', ({ auth, params }) => removeCartItem(deps, auth.userId, params.product_id), {

@@ -4,13 +4,17 @@ import { commerceErrors } from '../errors'
 import { ownedCourseIds } from '../ownership'
 import { toProduct } from '../products/service'
 import type { CartDto, CartMergeInput, CartWarningDto } from './model'
-import { deleteCartItem, findActiveProducts, findCartQuantity, findCartRows, setCartQuantity } from './queries'
+import { deleteCartItem, findActiveProducts, findCartQuantity, findCartRows, findUnavailableCartLines, productExists, setCartQuantity } from './queries'
 
 type D = Pick<Deps, 'sql'>
 
 /** The cart as SPEC shapes it; its currency is that of its first line. */
 export async function getCart(d: D, userId: string, warnings?: CartWarningDto[]): Promise<CartDto> {
   const rows = await findCartRows(d.sql, userId)
+  const unavailable = await findUnavailableCartLines(d.sql, userId)
+  if (unavailable.length) {
+    warnings = [...(warnings ?? []), ...unavailable.map((id) => ({ product_id: id, code: 'unavailable' as const, message: 'This product is no longer sold: remove it to check out' }))]
+  }
   const items = rows.map((r) => ({ product: toProduct(r.product), quantity: r.quantity, line_total_cents: r.product.price_cents * r.quantity }))
   const cart: CartDto = {
     items,
@@ -23,8 +27,8 @@ export async function getCart(d: D, userId: string, warnings?: CartWarningDto[])
 
 async function activeProduct(sql: Tx, productId: string) {
   const product = (await findActiveProducts(sql, [productId])).get(productId)
-  if (!product) throw commerceErrors.productNotFound()
-  return product
+  if (product) return product
+  throw (await productExists(sql, productId)) ? commerceErrors.productUnavailable([productId]) : commerceErrors.productNotFound()
 }
 
 /** Adds to an existing line; the total must fit the stock; a course is quantity 1 and not already owned. */

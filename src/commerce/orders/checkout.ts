@@ -7,7 +7,7 @@ import { countLimited } from '../../platform/http/rate-limit'
 import type { Metrics } from '../../platform/metrics'
 import { commerceErrors } from '../errors'
 import { ownedCourseIds } from '../ownership'
-import { clearCart, deleteCartItem, findCartRows } from '../cart/queries'
+import { clearCart, deleteCartItem, findCartRows, findUnavailableCartLines } from '../cart/queries'
 import type { ProductRow } from '../products/queries'
 import type { CheckoutDto } from './model'
 import { claimIdempotencyKey, findIdempotencyKey, recordIdempotentError, requestHash, storeIdempotentResponse } from './idempotency'
@@ -61,11 +61,16 @@ async function replay(d: D, userId: string, key: string, hash: string): Promise<
   return response
 }
 
+/** What is being bought; an archived product (in the cart, or selling the course) → 409 product_unavailable. */
 async function linesFor(tx: Tx, userId: string, source: CheckoutSource): Promise<Line[]> {
-  if (source.kind === 'cart') return findCartRows(tx, userId)
-  const [product] = await tx<ProductRow[]>`
-    select * from products where kind = 'course' and course_id = ${source.course_id} and status = 'active'`
+  if (source.kind === 'cart') {
+    const unavailable = await findUnavailableCartLines(tx, userId)
+    if (unavailable.length) throw commerceErrors.productUnavailable(unavailable)
+    return findCartRows(tx, userId)
+  }
+  const [product] = await tx<ProductRow[]>`select * from products where kind = 'course' and course_id = ${source.course_id}`
   if (!product) throw commerceErrors.courseNotForSale()
+  if (product.status !== 'active') throw commerceErrors.productUnavailable([product.id])
   return [{ product, quantity: 1 }]
 }
 

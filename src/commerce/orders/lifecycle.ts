@@ -4,13 +4,16 @@ import { writeEvent } from '../../platform/outbox'
 import { stripeClient } from '../../platform/stripe'
 import { commerceErrors } from '../errors'
 import type { OrderStatusValue } from './model'
-import { findOrder, markAutoRefund, releaseStock, reserveStock, transitionOrder, type OrderRow } from './queries'
+import { findOrder, markAutoRefund, raiseRefunded, recordReceived, releaseStock, reserveStock, setStockHeld, takeStockHeld, transitionOrder, type OrderRow } from './queries'
 import { courseIdsOf, loadOrder, paymentCompletedPayload, type LoadedOrder } from './shape'
 
 type D = Pick<Deps, 'sql' | 'config' | 'log'>
 
 export const UNPAID: readonly OrderStatusValue[] = ['pending_payment', 'payment_failed']
+/** The buyer owns what they bought (see ownership.ts) and may be refunded. */
 export const REFUNDABLE: readonly OrderStatusValue[] = ['paid', 'processing', 'shipped', 'delivered']
+/** Statuses in which nothing was granted (a refund or a lost dispute revokes nothing). */
+const NEVER_GRANTED: readonly OrderStatusValue[] = [...UNPAID, 'expired', 'cancelled', 'payment_review']
 
 class ShortOfStock extends Error {}
 
@@ -27,36 +30,70 @@ async function reserveAll(tx: Tx, lines: { product_id: string; quantity: number 
     })
 }
 
-async function changed(tx: Tx, order: OrderRow, from: OrderStatusValue) {
+export async function changed(tx: Tx, order: OrderRow, from: OrderStatusValue) {
   await writeEvent(tx, 'order.status_changed', { order_id: order.id, user_id: order.user_id, from, to: order.status })
 }
 
 /**
+ * Gives the order's stock back if it still holds it. `stock_held` flips under the order's row
+ * lock, so cancel, expiry, refunds and lost disputes, in any order and repeated, release once.
+ */
+export async function releaseHeldStock(tx: Tx, order: LoadedOrder): Promise<boolean> {
+  if (!(await takeStockHeld(tx, order.id))) return false
+  await releaseStock(tx, order.items.map((i) => ({ product_id: i.product_id, quantity: i.quantity })))
+  return true
+}
+
+export type Received = { payment_intent_id: string; amount_received: number; currency: string }
+
+/**
  * The one "mark paid" path, for every success signal. Guarded by the order's row lock and
  * state: a duplicate, or a success after a refund, changes nothing; a success for an expired
- * or cancelled order re-reserves its stock if it can, else the caller refunds it.
+ * or cancelled order re-reserves its stock if it can, else the caller refunds it. A success
+ * whose amount or currency differs from the order goes to `payment_review` and grants nothing.
  */
-export async function markOrderPaid(d: D, orderId: string, paymentIntentId: string): Promise<'paid' | 'unchanged' | 'refund' | 'unknown'> {
+export async function markOrderPaid(d: D, orderId: string, pay: Received): Promise<'paid' | 'review' | 'unchanged' | 'refund' | 'unknown'> {
   const outcome = await d.sql.begin(async (tx) => {
     const order = await findOrder(tx, orderId, { lock: true })
-    if (!order || (order.payment_intent_id && order.payment_intent_id !== paymentIntentId)) return 'unknown' as const
+    if (!order || (order.payment_intent_id && order.payment_intent_id !== pay.payment_intent_id)) return 'unknown' as const
     const loaded = await loadOrder(tx, order)
     if (order.status === 'expired' || order.status === 'cancelled') {
       const lines = loaded.items.map((i) => ({ product_id: i.product_id, quantity: i.quantity }))
-      if (!(await reserveAll(tx, lines))) {
+      if (!order.stock_held && !(await reserveAll(tx, lines))) {
         await markAutoRefund(tx, order.id)
         return 'refund' as const
       }
+      await setStockHeld(tx, order.id)
     } else if (!UNPAID.includes(order.status)) {
       return 'unchanged' as const
+    }
+    await recordReceived(tx, order.id, pay.amount_received, pay.currency)
+    if (pay.amount_received !== order.total_cents || pay.currency.toLowerCase() !== order.currency) {
+      const review = (await transitionOrder(tx, order.id, [order.status], 'payment_review'))!
+      await changed(tx, review, order.status)
+      return 'review' as const
     }
     const paid = await transitionOrder(tx, order.id, [order.status], 'paid')
     await writeEvent(tx, 'payment.completed', paymentCompletedPayload(paid!, courseIdsOf(loaded.items)))
     await changed(tx, paid!, order.status)
     return 'paid' as const
   })
-  if (outcome === 'refund') await requestStripeRefund(d, orderId, paymentIntentId, 'auto')
+  if (outcome === 'refund') await requestStripeRefund(d, orderId, pay.payment_intent_id, 'auto')
+  if (outcome === 'review') {
+    d.log.error('payment amount mismatch: order held for review', {
+      order_id: orderId, payment_intent_id: pay.payment_intent_id, received_cents: pay.amount_received, received_currency: pay.currency,
+    })
+  }
   return outcome
+}
+
+/** Admin approval of a reviewed payment: `payment_review` → `paid`, then granted like any payment. */
+export async function approveReviewedPayment(tx: Tx, order: OrderRow): Promise<OrderRow> {
+  const paid = (await transitionOrder(tx, order.id, ['payment_review'], 'paid'))!
+  const loaded = await loadOrder(tx, paid)
+  await writeEvent(tx, 'payment.completed', paymentCompletedPayload(paid, courseIdsOf(loaded.items)))
+  await changed(tx, paid, 'payment_review')
+  return paid
 }
 
 /** A failed attempt: only a pending order becomes `payment_failed` (never after a success). */
@@ -68,18 +105,43 @@ export async function markPaymentFailed(d: D, orderId: string): Promise<boolean>
   })
 }
 
-/** Stripe confirmed a full refund: `refunded` (also before the success was processed) + `order.refunded`. */
+/**
+ * Ends an order for good as `refunded` (a full refund, or a lost dispute) inside the caller's
+ * transaction: stock given back once, `order.refunded` naming what the buyer had been granted.
+ */
+export async function refundInTx(tx: Tx, before: OrderRow): Promise<boolean> {
+  if (before.status === 'refunded') return false
+  const order = (await transitionOrder(tx, before.id, [before.status], 'refunded'))!
+  const loaded = await loadOrder(tx, order)
+  await releaseHeldStock(tx, loaded)
+  const from = before.status === 'disputed' ? (before.disputed_from ?? 'paid') : before.status
+  const granted = NEVER_GRANTED.includes(from) ? [] : courseIdsOf(loaded.items)
+  await writeEvent(tx, 'order.refunded', { order_id: order.id, user_id: order.user_id, course_ids: granted })
+  await changed(tx, order, before.status)
+  return true
+}
+
+/** Refunded at once without Stripe (a 0-total order has no payment to refund). */
 export async function markOrderRefunded(d: Pick<Deps, 'sql'>, orderId: string): Promise<boolean> {
   return d.sql.begin(async (tx) => {
     const before = await findOrder(tx, orderId, { lock: true })
-    if (!before || before.status === 'refunded') return false
-    const order = (await transitionOrder(tx, orderId, [before.status], 'refunded'))!
-    const loaded = await loadOrder(tx, order)
-    // Only what the buyer was actually granted is revoked: an expired/cancelled order granted nothing.
-    const granted = [...UNPAID, 'expired', 'cancelled'].includes(before.status) ? [] : courseIdsOf(loaded.items)
-    await writeEvent(tx, 'order.refunded', { order_id: order.id, user_id: order.user_id, course_ids: granted })
-    await changed(tx, order, before.status)
-    return true
+    return !!before && refundInTx(tx, before)
+  })
+}
+
+/**
+ * Stripe's view of the charge after a refund (`charge.refunded`; `amount_refunded` is cumulative,
+ * so repeated or reordered events only ever raise `refunded_cents`). Less than the charge: a
+ * partial refund, recorded, status and access unchanged. All of it: `refunded`.
+ */
+export async function applyChargeRefund(d: Pick<Deps, 'sql'>, orderId: string, charge: { amount: number; amount_refunded: number; refunded: boolean }): Promise<'refunded' | 'partial' | 'unchanged'> {
+  return d.sql.begin(async (tx) => {
+    const before = await findOrder(tx, orderId, { lock: true })
+    if (!before) return 'unchanged' as const
+    const raised = await raiseRefunded(tx, orderId, charge.amount_refunded)
+    const full = charge.refunded || charge.amount_refunded >= charge.amount
+    if (full) return (await refundInTx(tx, before)) ? 'refunded' as const : 'unchanged' as const
+    return raised ? 'partial' as const : 'unchanged' as const
   })
 }
 
@@ -97,7 +159,7 @@ export async function closeUnpaidOrder(d: D, orderId: string, to: 'cancelled' | 
     }
     const next = (await transitionOrder(tx, orderId, UNPAID, to))!
     const loaded = await loadOrder(tx, next)
-    await releaseStock(tx, loaded.items.map((i) => ({ product_id: i.product_id, quantity: i.quantity })))
+    await releaseHeldStock(tx, loaded)
     await changed(tx, next, current.status)
     return loaded
   })
@@ -108,10 +170,14 @@ export async function closeUnpaidOrder(d: D, orderId: string, to: 'cancelled' | 
   return order
 }
 
-/** Asks Stripe to refund an order's payment; the `charge.refunded` webhook then sets `refunded`. */
-export async function requestStripeRefund(d: Pick<Deps, 'config'>, orderId: string, paymentIntentId: string, reason: 'admin' | 'auto') {
+/**
+ * Asks Stripe to refund an order's payment (all that is left, or `amount`); the `charge.refunded`
+ * webhook then records it. The key is per order and per amount already asked for, so a retry
+ * of the same request never refunds twice.
+ */
+export async function requestStripeRefund(d: Pick<Deps, 'config'>, orderId: string, paymentIntentId: string, reason: 'admin' | 'auto', opts: { amount?: number; askedBefore?: number } = {}) {
   await stripeClient(d.config).refunds.create(
-    { payment_intent: paymentIntentId, metadata: { order_id: orderId, reason } },
-    { idempotencyKey: `refund-${orderId}` },
+    { payment_intent: paymentIntentId, ...(opts.amount ? { amount: opts.amount } : {}), metadata: { order_id: orderId, reason } },
+    { idempotencyKey: opts.askedBefore ? `refund-${orderId}-${opts.askedBefore}` : `refund-${orderId}` },
   )
 }

@@ -1,7 +1,9 @@
 import { t } from 'elysia'
 
-export const OrderStatus = t.Union([t.Literal('pending_payment'), t.Literal('payment_failed'), t.Literal('paid'), t.Literal('processing'), t.Literal('shipped'), t.Literal('delivered'), t.Literal('cancelled'), t.Literal('expired'), t.Literal('refunded')])
-export type OrderStatusValue = 'pending_payment' | 'payment_failed' | 'paid' | 'processing' | 'shipped' | 'delivered' | 'cancelled' | 'expired' | 'refunded'
+export const OrderStatus = t.Union([t.Literal('pending_payment'), t.Literal('payment_failed'), t.Literal('paid'), t.Literal('processing'), t.Literal('shipped'), t.Literal('delivered'), t.Literal('cancelled'), t.Literal('expired'), t.Literal('refunded'), t.Literal('payment_review'), t.Literal('disputed')], {
+  description: 'See docs/payments.md. `payment_review`: Stripe reported a success whose amount or currency differs from the order (nothing granted; an admin refunds it or PATCHes it to paid). `disputed`: a chargeback is open (access revoked until it is won).',
+})
+export type OrderStatusValue = 'pending_payment' | 'payment_failed' | 'paid' | 'processing' | 'shipped' | 'delivered' | 'cancelled' | 'expired' | 'refunded' | 'payment_review' | 'disputed'
 
 export const ShippingAddress = t.Object(
   {
@@ -32,6 +34,10 @@ export const Order = t.Object(
     updated_at: t.String({ format: 'date-time' }),
     paid_at: t.Nullable(t.String({ format: 'date-time' })),
     expires_at: t.String({ format: 'date-time', description: 'When an unpaid order expires' }),
+    refunded_cents: t.Integer({ minimum: 0, description: 'What refunds confirmed by Stripe gave back so far (a partial refund keeps the order paid); in received_currency' }),
+    received_cents: t.Nullable(t.Integer({ description: 'What Stripe reported received (amount_received) when the payment succeeded' })),
+    received_currency: t.Nullable(t.String({ description: 'The currency of that payment' })),
+    dispute_status: t.Nullable(t.String({ description: "Stripe's status of the charge's dispute, if any (needs_response, under_review, won, lost, ...)" })),
   },
   { title: 'Order' },
 )
@@ -62,3 +68,6 @@ export const AdminOrderPatch = t.Object({
   tracking_number: t.Optional(t.String({ minLength: 1, maxLength: 100 })),
 })
 export const OrderIdParam = t.Object({ id: t.String({ format: 'uuid' }) })
+export const AdminOrderRefund = t.Object({
+  amount_cents: t.Optional(t.Integer({ minimum: 1, description: 'Minor units to refund; default: all that is left (received minus refunded or already asked for). More than that → 409 refund_exceeds_remaining' })),
+})

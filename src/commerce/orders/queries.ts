@@ -5,10 +5,13 @@ export type OrderRow = {
   id: string; user_id: string; status: OrderStatusValue; total_cents: number; currency: string
   shipping_address: unknown; tracking_number: string | null; payment_intent_id: string | null; client_secret: string | null
   created_at: Date; updated_at: Date; paid_at: Date | null; expires_at: Date
+  received_cents: number | null; received_currency: string | null; refunded_cents: number; refund_requested_cents: number
+  dispute_id: string | null; dispute_status: string | null; disputed_from: OrderStatusValue | null; stock_held: boolean
 }
 export type OrderItemRow = { order_id: string; product_id: string; name: string; kind: string; course_id: string | null; quantity: number; unit_price_cents: number }
 
-const ORDER_COLUMNS = ['id', 'user_id', 'status', 'total_cents', 'currency', 'shipping_address', 'tracking_number', 'payment_intent_id', 'client_secret', 'created_at', 'updated_at', 'paid_at', 'expires_at'] as const
+const ORDER_COLUMNS = ['id', 'user_id', 'status', 'total_cents', 'currency', 'shipping_address', 'tracking_number', 'payment_intent_id', 'client_secret', 'created_at', 'updated_at', 'paid_at', 'expires_at',
+  'received_cents', 'received_currency', 'refunded_cents', 'refund_requested_cents', 'dispute_id', 'dispute_status', 'disputed_from', 'stock_held'] as const
 
 export async function insertOrder(sql: Tx, o: { id: string; user_id: string; status: OrderStatusValue; total_cents: number; currency: string; shipping_address: unknown; ttl_minutes: number }): Promise<OrderRow> {
   const [row] = await sql<OrderRow[]>`
@@ -56,7 +59,7 @@ export async function listOrders(sql: Tx, f: { userId?: string; status?: string;
 export async function transitionOrder(sql: Tx, id: string, from: readonly OrderStatusValue[], to: OrderStatusValue, extra: { tracking_number?: string } = {}): Promise<OrderRow | null> {
   const [row] = await sql<OrderRow[]>`
     update orders set status = ${to}, updated_at = now(),
-      paid_at = case when ${to} = 'paid' then now() else paid_at end,
+      paid_at = case when ${to} = 'paid' then coalesce(paid_at, now()) else paid_at end,
       tracking_number = coalesce(${extra.tracking_number ?? null}, tracking_number)
     where id = ${id} and status in ${sql(from as OrderStatusValue[])}
     returning ${sql(ORDER_COLUMNS)}`
@@ -95,4 +98,35 @@ export async function markAutoRefund(sql: Tx, id: string): Promise<void> {
 
 export async function markRefundRequested(sql: Tx, id: string): Promise<void> {
   await sql`update orders set refund_requested_at = coalesce(refund_requested_at, now()), updated_at = now() where id = ${id}`
+}
+
+/** Clears `stock_held`; true only for the one caller that found it set (under the row lock). */
+export async function takeStockHeld(sql: Tx, id: string): Promise<boolean> {
+  return (await sql`update orders set stock_held = false where id = ${id} and stock_held returning 1`).length > 0
+}
+
+export async function setStockHeld(sql: Tx, id: string): Promise<void> {
+  await sql`update orders set stock_held = true where id = ${id}`
+}
+
+/** What Stripe reported received for the order's payment. */
+export async function recordReceived(sql: Tx, id: string, cents: number, currency: string): Promise<void> {
+  await sql`update orders set received_cents = ${cents}, received_currency = ${currency.toLowerCase()}, updated_at = now() where id = ${id}`
+}
+
+/** Raises `refunded_cents` to Stripe's cumulative figure (never lowers it); true when it rose. */
+export async function raiseRefunded(sql: Tx, id: string, cents: number): Promise<boolean> {
+  return (await sql`update orders set refunded_cents = ${cents}, updated_at = now() where id = ${id} and refunded_cents < ${cents} returning 1`).length > 0
+}
+
+/** Reserves `amount` more of refunds asked of Stripe when `before` is still the figure (compare-and-set). */
+export async function setRefundRequested(sql: Tx, id: string, before: number, after: number): Promise<boolean> {
+  return (await sql`update orders set refund_requested_cents = ${after}, refund_requested_at = coalesce(refund_requested_at, now()), updated_at = now()
+    where id = ${id} and refund_requested_cents = ${before} returning 1`).length > 0
+}
+
+/** Records the charge's dispute (id and Stripe's status) and, when opening one, the status it interrupts. */
+export async function recordDispute(sql: Tx, id: string, dispute: { id: string; status: string }, disputedFrom?: OrderStatusValue): Promise<void> {
+  await sql`update orders set dispute_id = ${dispute.id}, dispute_status = ${dispute.status},
+    disputed_from = coalesce(${disputedFrom ?? null}, disputed_from), updated_at = now() where id = ${id}`
 }

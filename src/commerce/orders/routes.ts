@@ -3,7 +3,7 @@ import type { Deps } from '../../platform/deps'
 import { authGuard } from '../../platform/http/auth'
 import { errorResponses } from '../../platform/http/errors'
 import { checkout } from './checkout'
-import { AdminOrderPatch, AdminOrderQuery, Checkout, CourseIntentCreate, IdempotencyHeaders, Order, OrderCreate, OrderIdParam, OrderList, OrderQuery } from './model'
+import { AdminOrderPatch, AdminOrderQuery, AdminOrderRefund, Checkout, CourseIntentCreate, IdempotencyHeaders, Order, OrderCreate, OrderIdParam, OrderList, OrderQuery } from './model'
 import { takeUserToken } from '../../platform/http/user-limits'
 import { advanceOrder, cancelOrder, getOrder, listOrderPage, refundOrder } from './service'
 
@@ -21,7 +21,10 @@ export function orderRoutes(deps: Deps) {
       auth: true,
       body: t.Optional(OrderCreate),
       headers: IdempotencyHeaders,
-      detail: { summary: 'Order the cart (Idempotency-Key honoured); reserves stock, creates the PaymentIntent; LIMIT_OPEN_ORDERS (409 too_many_open_orders), LIMIT_CHECKOUTS_PER_HOUR (429)' },
+      detail: {
+        summary: 'Order the cart (Idempotency-Key honoured); reserves stock, creates the PaymentIntent; LIMIT_OPEN_ORDERS (409 too_many_open_orders), LIMIT_CHECKOUTS_PER_HOUR (429)',
+        description: '409: cart_empty, currency_mismatch, out_of_stock, already_owned, too_many_open_orders, product_unavailable (the cart holds an archived product: remove it).',
+      },
       response: { 201: Checkout, ...checkoutErrors },
     })
     .post('/payments/course-intent', async ({ auth, body, headers, set }) => {
@@ -32,7 +35,7 @@ export function orderRoutes(deps: Deps) {
       auth: true,
       body: CourseIntentCreate,
       headers: IdempotencyHeaders,
-      detail: { summary: 'A one-item order for a paid course (same answer and limits as POST /orders)' },
+      detail: { summary: 'A one-item order for a paid course (same answer and limits as POST /orders)', description: '404 when no product sells the course; 409 product_unavailable when its product is archived (e.g. the course was archived).' },
       response: { 201: Checkout, ...checkoutErrors },
     })
     .get('/orders', ({ auth, query }) => listOrderPage(deps, { ...query, userId: auth.userId }), {
@@ -62,7 +65,7 @@ export function adminOrderRoutes(deps: Deps) {
     .get('', ({ query }) => listOrderPage(deps, { ...query, userId: query.user_id }), {
       auth: 'admin',
       query: AdminOrderQuery,
-      detail: { summary: 'All orders, filtered by status or user' },
+      detail: { summary: 'All orders, filtered by status or user', description: 'status=payment_review lists payments waiting for an admin; status=disputed the open chargebacks.' },
       response: { 200: OrderList, ...errorResponses(401, 403, 422) },
     })
     .get('/:id', ({ params }) => getOrder(deps, params.id), {
@@ -75,13 +78,22 @@ export function adminOrderRoutes(deps: Deps) {
       auth: 'admin',
       params: OrderIdParam,
       body: AdminOrderPatch,
-      detail: { summary: 'Fulfilment step paid → processing → shipped → delivered; others → 409 invalid_transition' },
+      detail: {
+        summary: 'Fulfilment step paid → processing → shipped → delivered, or payment_review → paid; others → 409 invalid_transition',
+        description: 'PATCH {status: "paid"} on a `payment_review` order accepts the payment: the buyer is granted what they bought, emailed and counted in revenue like any payment.',
+      },
       response: { 200: Order, ...errorResponses(401, 403, 404, 409, 422) },
     })
-    .post('/:id/refund', ({ params }) => refundOrder(deps, params.id), {
+    .post('/:id/refund', ({ params, body }) => refundOrder(deps, params.id, body?.amount_cents), {
       auth: 'admin',
       params: OrderIdParam,
-      detail: { summary: 'Ask Stripe to refund; the charge.refunded webhook then sets refunded' },
+      body: t.Optional(AdminOrderRefund),
+      detail: {
+        summary: 'Ask Stripe to refund all that is left or `amount_cents`; the charge.refunded webhook then records it',
+        description: 'Allowed for paid, processing, shipped, delivered and payment_review orders (else 409 invalid_transition; a disputed order cannot be refunded). ' +
+          'A partial refund is recorded in `refunded_cents` and keeps the order and its access; all of it sets `refunded`. ' +
+          'More than is left (received minus refunded or already asked for) → 409 refund_exceeds_remaining; Stripe refusing → 409 refund_rejected; Stripe unreachable → 503 unavailable.',
+      },
       response: { 200: Order, ...errorResponses(401, 403, 404, 409, 422, 503) },
     })
 }

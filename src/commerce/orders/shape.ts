@@ -21,6 +21,7 @@ export const toOrder = (o: LoadedOrder): OrderDto => ({
   total_cents: o.total_cents, currency: o.currency, shipping_address: o.shipping_address ?? null, tracking_number: o.tracking_number,
   payment_intent_id: o.payment_intent_id, created_at: o.created_at.toISOString(), updated_at: o.updated_at.toISOString(),
   paid_at: iso(o.paid_at), expires_at: o.expires_at.toISOString(),
+  refunded_cents: o.refunded_cents, received_cents: o.received_cents, received_currency: o.received_currency, dispute_status: o.dispute_status,
 })
 
 /** The agreed `payment.completed` payload. */

@@ -3,7 +3,8 @@ import type { Deps } from '../../platform/deps'
 import { writeEvent } from '../../platform/outbox'
 import { verifyStripeEvent } from '../../platform/stripe'
 import { commerceErrors } from '../errors'
-import { markOrderPaid, markOrderRefunded, markPaymentFailed } from '../orders/lifecycle'
+import { applyChargeRefund, markOrderPaid, markPaymentFailed } from '../orders/lifecycle'
+import { closeDispute, openDispute } from '../orders/disputes'
 import { findOrderByPaymentIntent } from '../orders/queries'
 
 type D = Pick<Deps, 'sql' | 'config' | 'log'>
@@ -28,12 +29,30 @@ export async function receiveStripeWebhook(d: D, rawBody: string, signature: str
   return { received: true }
 }
 
-type StripeObject = { id: string; metadata?: Record<string, string>; payment_intent?: string | { id: string } | null; refunded?: boolean }
+type StripeObject = {
+  id: string; metadata?: Record<string, string>; payment_intent?: string | { id: string } | null
+  amount?: number; amount_received?: number | null; amount_refunded?: number; refunded?: boolean; currency?: string; status?: string
+}
 
 async function orderIdOf(d: D, obj: StripeObject, paymentIntentId: string | null): Promise<string | null> {
   const fromMeta = obj.metadata?.order_id
   if (fromMeta && isUuid(fromMeta)) return fromMeta
   return paymentIntentId ? ((await findOrderByPaymentIntent(d.sql, paymentIntentId))?.id ?? null) : null
+}
+
+const intentIdOf = (obj: StripeObject) => (typeof obj.payment_intent === 'string' ? obj.payment_intent : (obj.payment_intent?.id ?? null))
+const int = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? Math.trunc(v) : 0)
+
+/** What one event type does to the order it is about (the order is found from metadata or the PaymentIntent). */
+const HANDLERS: Record<string, (d: D, orderId: string, obj: StripeObject) => Promise<unknown>> = {
+  // A PaymentIntent that succeeded received `amount_received` (older payloads: `amount`).
+  'payment_intent.succeeded': (d, orderId, obj) =>
+    markOrderPaid(d, orderId, { payment_intent_id: obj.id, amount_received: int(obj.amount_received ?? obj.amount), currency: String(obj.currency ?? '') }),
+  'payment_intent.payment_failed': (d, orderId) => markPaymentFailed(d, orderId),
+  'charge.refunded': (d, orderId, obj) =>
+    applyChargeRefund(d, orderId, { amount: int(obj.amount), amount_refunded: int(obj.amount_refunded), refunded: obj.refunded === true }),
+  'charge.dispute.created': (d, orderId, obj) => openDispute(d, orderId, { id: obj.id, status: String(obj.status ?? 'needs_response') }),
+  'charge.dispute.closed': (d, orderId, obj) => closeDispute(d, orderId, { id: obj.id, status: String(obj.status ?? '') }),
 }
 
 /** Applies one recorded Stripe event; safe to run any number of times and in any order. */
@@ -43,14 +62,11 @@ export async function processStripeEvent(d: D, eventId: string): Promise<string>
   if (!row) return 'unknown event'
   if (row.processed_at) return 'already processed'
   const obj = row.payload.data.object
+  const handle = HANDLERS[row.type]
   let outcome = 'ignored'
-  if (row.type === 'payment_intent.succeeded' || row.type === 'payment_intent.payment_failed') {
-    const orderId = await orderIdOf(d, obj, obj.id)
-    if (orderId) outcome = row.type === 'payment_intent.succeeded' ? await markOrderPaid(d, orderId, obj.id) : String(await markPaymentFailed(d, orderId))
-  } else if (row.type === 'charge.refunded' && obj.refunded) {
-    const pi = typeof obj.payment_intent === 'string' ? obj.payment_intent : (obj.payment_intent?.id ?? null)
-    const orderId = await orderIdOf(d, obj, pi)
-    if (orderId) outcome = String(await markOrderRefunded(d, orderId))
+  if (handle) {
+    const orderId = await orderIdOf(d, obj, row.type.startsWith('payment_intent.') ? obj.id : intentIdOf(obj))
+    if (orderId) outcome = String(await handle(d, orderId, obj))
   }
   await d.sql`update stripe_events set processed_at = now() where id = ${eventId}`
   return outcome

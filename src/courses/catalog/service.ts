@@ -129,6 +129,7 @@ export async function changeStatus(deps: D, id: string, auth: AuthContext, to: '
     }
     await q.setCourseStatus(tx, course.id, to)
     if (to === 'published') await writeEvent(tx, 'course.published', { course_id: course.id })
+    else await writeEvent(tx, 'course.archived', { course_id: course.id })
   })
   await invalidateCatalog(deps)
   return getCourse(deps, course.id, auth)
