@@ -2,13 +2,16 @@
  * A local stand-in for the Stripe API, for `bun run dev` (no Stripe account needed).
  * Speaks the form-encoded endpoints Lyceum calls (PaymentIntents create/retrieve/cancel,
  * refunds) and, like Stripe, sends signed webhooks to the API:
- *   POST /dev/pay/:payment_intent_id   → `payment_intent.succeeded`
+ *   POST /dev/pay/:payment_intent_id   → `payment_intent.succeeded` (`?amount_received=&currency=`
+ *                                          fake a payment that does not match its order)
  *   POST /dev/fail/:payment_intent_id  → `payment_intent.payment_failed`
- *   a refund                            → `charge.refunded`
+ *   a refund (all that is left, or `amount`) → `charge.refunded` with the cumulative `amount_refunded`
+ *   POST /dev/dispute/:payment_intent_id          → `charge.dispute.created`
+ *   POST /dev/dispute/:payment_intent_id/won|lost → `charge.dispute.closed`
  */
 import Stripe from 'stripe'
 
-type Intent = { id: string; object: 'payment_intent'; amount: number; currency: string; status: string; client_secret: string; metadata: Record<string, string>; latest_charge: string; created: number }
+type Intent = { id: string; object: 'payment_intent'; amount: number; amount_received: number; amount_refunded: number; currency: string; status: string; client_secret: string; metadata: Record<string, string>; latest_charge: string; created: number }
 
 const port = Number(process.env.STRIPE_STANDIN_PORT ?? 12111)
 const webhookUrl = process.env.STRIPE_WEBHOOK_URL ?? `http://127.0.0.1:${process.env.PORT ?? 3000}/api/v1/webhooks/stripe`
@@ -37,6 +40,10 @@ async function sendEvent(type: string, object: unknown) {
 }
 
 const json = (body: unknown, status = 200) => Response.json(body, { status })
+const chargeOf = (pi: Intent) => ({
+  id: pi.latest_charge, object: 'charge', amount: pi.amount_received, amount_refunded: pi.amount_refunded,
+  refunded: pi.amount_refunded >= pi.amount_received, currency: pi.currency, payment_intent: pi.id, metadata: pi.metadata,
+})
 const notFound = () => json({ error: { type: 'invalid_request_error', message: 'No such object' } }, 404)
 
 Bun.serve({
@@ -48,7 +55,7 @@ Bun.serve({
     const [, a, b, c, d] = url.pathname.split('/')
     if (a === 'v1' && b === 'payment_intents' && !c && req.method === 'POST') {
       const id = `pi_${rand()}`
-      const pi: Intent = { id, object: 'payment_intent', amount: Number(form.amount), currency: form.currency, status: 'requires_payment_method', client_secret: `${id}_secret_${rand()}`, metadata: form.metadata ?? {}, latest_charge: `ch_${rand()}`, created: Math.floor(Date.now() / 1000) }
+      const pi: Intent = { id, object: 'payment_intent', amount: Number(form.amount), amount_received: 0, amount_refunded: 0, currency: form.currency, status: 'requires_payment_method', client_secret: `${id}_secret_${rand()}`, metadata: form.metadata ?? {}, latest_charge: `ch_${rand()}`, created: Math.floor(Date.now() / 1000) }
       intents.set(id, pi)
       return json(pi)
     }
@@ -61,16 +68,33 @@ Bun.serve({
     if (a === 'v1' && b === 'refunds' && req.method === 'POST') {
       const pi = intents.get(form.payment_intent)
       if (!pi) return notFound()
-      const refund = { id: `re_${rand()}`, object: 'refund', amount: Number(form.amount ?? pi.amount), currency: pi.currency, payment_intent: pi.id, status: 'succeeded', metadata: form.metadata ?? {} }
-      queueMicrotask(() => void sendEvent('charge.refunded', { id: pi.latest_charge, object: 'charge', amount: pi.amount, amount_refunded: refund.amount, refunded: true, currency: pi.currency, payment_intent: pi.id, metadata: pi.metadata }))
+      const left = pi.amount_received - pi.amount_refunded
+      const amount = form.amount ? Number(form.amount) : left
+      if (amount <= 0 || amount > left) return json({ error: { type: 'invalid_request_error', message: `Refund amount (${amount}) is greater than unrefunded amount on charge (${left})` } }, 400)
+      pi.amount_refunded += amount
+      const refund = { id: `re_${rand()}`, object: 'refund', amount, currency: pi.currency, payment_intent: pi.id, status: 'succeeded', metadata: form.metadata ?? {} }
+      const charge = chargeOf(pi)
+      queueMicrotask(() => void sendEvent('charge.refunded', charge))
       return json(refund)
     }
     if (a === 'dev' && (b === 'pay' || b === 'fail') && c && req.method === 'POST') {
       const pi = intents.get(c)
       if (!pi) return notFound()
       pi.status = b === 'pay' ? 'succeeded' : 'requires_payment_method'
+      if (b === 'pay') {
+        pi.amount_received = Number(url.searchParams.get('amount_received') ?? pi.amount)
+        pi.currency = url.searchParams.get('currency') ?? pi.currency
+      }
       await sendEvent(b === 'pay' ? 'payment_intent.succeeded' : 'payment_intent.payment_failed', pi)
       return json(pi)
+    }
+    if (a === 'dev' && b === 'dispute' && c && req.method === 'POST') {
+      const pi = intents.get(c)
+      if (!pi) return notFound()
+      const status = d === 'won' || d === 'lost' ? d : 'needs_response'
+      const dispute = { id: `dp_${pi.latest_charge.slice(3)}`, object: 'dispute', amount: pi.amount_received, currency: pi.currency, charge: pi.latest_charge, payment_intent: pi.id, status, reason: 'fraudulent', metadata: {} }
+      await sendEvent(status === 'needs_response' ? 'charge.dispute.created' : 'charge.dispute.closed', dispute)
+      return json(dispute)
     }
     return notFound()
   },
