@@ -139,7 +139,7 @@ export async function applyChargeRefund(d: Pick<Deps, 'sql'>, orderId: string, c
     const before = await findOrder(tx, orderId, { lock: true })
     if (!before) return 'unchanged' as const
     const raised = await raiseRefunded(tx, orderId, charge.amount_refunded)
-    const full = charge.refunded || charge.amount_refunded >= charge.amount
+    const full = charge.refunded || (charge.amount > 0 && charge.amount_refunded >= charge.amount)
     if (full) return (await refundInTx(tx, before)) ? 'refunded' as const : 'unchanged' as const
     return raised ? 'partial' as const : 'unchanged' as const
   })

@@ -96,10 +96,6 @@ export async function markAutoRefund(sql: Tx, id: string): Promise<void> {
   await sql`update orders set auto_refund_at = coalesce(auto_refund_at, now()), updated_at = now() where id = ${id}`
 }
 
-export async function markRefundRequested(sql: Tx, id: string): Promise<void> {
-  await sql`update orders set refund_requested_at = coalesce(refund_requested_at, now()), updated_at = now() where id = ${id}`
-}
-
 /** Clears `stock_held`; true only for the one caller that found it set (under the row lock). */
 export async function takeStockHeld(sql: Tx, id: string): Promise<boolean> {
   return (await sql`update orders set stock_held = false where id = ${id} and stock_held returning 1`).length > 0
