@@ -8,6 +8,8 @@ import { call, smtp, testApp, testWorkerDeps, testWorkers, waitFor } from '../he
 import { newUser } from '../helpers/factories'
 import { stripeStandIn } from '../helpers/stripe'
 import { revenueByCurrencyAndDay } from '../../src/commerce/public'
+import { config } from '../../src/platform/config'
+import { stripeClient } from '../../src/platform/stripe'
 import { addToCart, deliver, eventsFor, newPaidCourse, newProduct, orderStatus, placeOrder, productStock, theAdmin } from './fixtures'
 
 beforeAll(async () => {
@@ -130,8 +132,10 @@ describe('amount or currency mismatch → payment_review', () => {
     const r = await call('POST', `/api/v1/admin/orders/${placed.order.id}/refund`, { token: admin.token, body: {} })
     expect(r.status).toBe(200)
     const refundCall = stripeStandIn().callsTo('/v1/refunds').find((c) => c.params.payment_intent === placed.payment.payment_intent_id)
-    expect(refundCall?.params.amount).toBe('5000')
-    await send(stripeStandIn().lastRefundEvent(placed.payment.payment_intent_id))
+    expect(refundCall?.idempotencyKey).toBe(`refund-${placed.order.id}`)
+    const refunded = stripeStandIn().lastRefundEvent(placed.payment.payment_intent_id) as Ev
+    expect(refunded.data.object).toMatchObject({ amount_refunded: 5000, currency: 'eur', refunded: true })
+    await send(refunded)
     expect(await orderStatus(placed.order.id)).toBe('refunded')
     expect(await productStock(placed.product.id)).toBe(10)
     expect(await eventsFor('payment.completed', placed.order.id)).toHaveLength(0)
@@ -215,6 +219,25 @@ describe('partial refunds', () => {
     expect(await adminOrder(placed.order.id)).toMatchObject({ status: 'refunded', refunded_cents: 2500 })
     expect(await productStock(placed.product.id)).toBe(10)
     expect(await eventsFor('order.refunded', placed.order.id)).toHaveLength(1)
+  })
+
+  test('Stripe refusing a refund (one made in its dashboard is not known yet) → 409 refund_rejected, nothing reserved', async () => {
+    const admin = await theAdmin()
+    const placed = await placeOrder()
+    const pi = placed.payment.payment_intent_id
+    await send(stripeStandIn().succeed(pi))
+    // Someone refunds 2000 in the Stripe dashboard; its webhook has not arrived.
+    await stripeClient(config).refunds.create({ payment_intent: pi, amount: 2000 })
+    const rejected = await call('POST', `/api/v1/admin/orders/${placed.order.id}/refund`, { token: admin.token, body: { amount_cents: 1000 } })
+    expect(rejected.status).toBe(409)
+    expect(rejected.body.error.code).toBe('refund_rejected')
+    expect(rejected.body.error.message).not.toContain('sk_')
+    // The refused amount was not kept as asked for: 500 (what Stripe has left) still goes through.
+    expect((await call('POST', `/api/v1/admin/orders/${placed.order.id}/refund`, { token: admin.token, body: { amount_cents: 500 } })).status).toBe(200)
+    await send(stripeStandIn().lastRefundEvent(pi))
+    expect(await adminOrder(placed.order.id)).toMatchObject({ status: 'refunded', refunded_cents: 2500 })
+    expect((await call('POST', `/api/v1/admin/orders/${crypto.randomUUID()}/refund`, { token: admin.token })).status).toBe(404)
+    expect((await call('POST', `/api/v1/admin/orders/${placed.order.id}/refund`, { token: placed.user.token })).status).toBe(403)
   })
 })
 

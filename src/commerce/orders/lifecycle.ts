@@ -171,13 +171,14 @@ export async function closeUnpaidOrder(d: D, orderId: string, to: 'cancelled' | 
 }
 
 /**
- * Asks Stripe to refund an order's payment (all that is left, or `amount`); the `charge.refunded`
- * webhook then records it. The key is per order and per amount already asked for, so a retry
- * of the same request never refunds twice.
+ * Asks Stripe to refund an order's payment (all of it, or `amount` of it); the `charge.refunded`
+ * webhook then records it. The Stripe key is `refund-<order>` for a refund of the whole payment
+ * (the automatic one included, so the two never both happen) and `refund-<order>-<asked before>-<amount>`
+ * for a part, so a retry of the same request never refunds twice.
  */
-export async function requestStripeRefund(d: Pick<Deps, 'config'>, orderId: string, paymentIntentId: string, reason: 'admin' | 'auto', opts: { amount?: number; askedBefore?: number } = {}) {
+export async function requestStripeRefund(d: Pick<Deps, 'config'>, orderId: string, paymentIntentId: string, reason: 'admin' | 'auto', part?: { amount: number; askedBefore: number }) {
   await stripeClient(d.config).refunds.create(
-    { payment_intent: paymentIntentId, ...(opts.amount ? { amount: opts.amount } : {}), metadata: { order_id: orderId, reason } },
-    { idempotencyKey: opts.askedBefore ? `refund-${orderId}-${opts.askedBefore}` : `refund-${orderId}` },
+    { payment_intent: paymentIntentId, ...(part ? { amount: part.amount } : {}), metadata: { order_id: orderId, reason } },
+    { idempotencyKey: part ? `refund-${orderId}-${part.askedBefore}-${part.amount}` : `refund-${orderId}` },
   )
 }

@@ -84,11 +84,11 @@ export async function refundOrder(d: D, id: string, amountCents?: number): Promi
     const amount = amountCents ?? left
     if (left <= 0 || amount > left) throw commerceErrors.refundExceedsRemaining(Math.max(0, left))
     await setRefundRequested(tx, id, order.refund_requested_cents, asked + amount)
-    return { pi: order.payment_intent_id, asked, amount }
+    return { pi: order.payment_intent_id, asked, amount, whole: asked === 0 && amount === left }
   })
   if (plan) {
     try {
-      await requestStripeRefund(d, id, plan.pi, 'admin', { amount: plan.amount, askedBefore: plan.asked })
+      await requestStripeRefund(d, id, plan.pi, 'admin', plan.whole ? undefined : { amount: plan.amount, askedBefore: plan.asked })
     } catch (err) {
       // Not asked after all: give the amount back so a retry uses the same Stripe key.
       await setRefundRequested(d.sql, id, plan.asked + plan.amount, plan.asked)
