@@ -5,7 +5,7 @@ import { verifyStripeEvent } from '../../platform/stripe'
 import { commerceErrors } from '../errors'
 import { applyChargeRefund, markOrderPaid, markPaymentFailed } from '../orders/lifecycle'
 import { closeDispute, openDispute } from '../orders/disputes'
-import { findOrderByPaymentIntent } from '../orders/queries'
+import { findOrder, findOrderByPaymentIntent } from '../orders/queries'
 
 type D = Pick<Deps, 'sql' | 'config' | 'log'>
 
@@ -34,10 +34,13 @@ type StripeObject = {
   amount?: number; amount_received?: number | null; amount_refunded?: number; refunded?: boolean; currency?: string; status?: string
 }
 
+/** The order an object is about: by `metadata.order_id`, else by PaymentIntent; never one paid through another PaymentIntent. */
 async function orderIdOf(d: D, obj: StripeObject, paymentIntentId: string | null): Promise<string | null> {
   const fromMeta = obj.metadata?.order_id
-  if (fromMeta && isUuid(fromMeta)) return fromMeta
-  return paymentIntentId ? ((await findOrderByPaymentIntent(d.sql, paymentIntentId))?.id ?? null) : null
+  const order = fromMeta && isUuid(fromMeta) ? await findOrder(d.sql, fromMeta)
+    : paymentIntentId ? await findOrderByPaymentIntent(d.sql, paymentIntentId) : null
+  if (!order || (paymentIntentId && order.payment_intent_id && order.payment_intent_id !== paymentIntentId)) return null
+  return order.id
 }
 
 const intentIdOf = (obj: StripeObject) => (typeof obj.payment_intent === 'string' ? obj.payment_intent : (obj.payment_intent?.id ?? null))
@@ -62,7 +65,7 @@ export async function processStripeEvent(d: D, eventId: string): Promise<string>
   if (!row) return 'unknown event'
   if (row.processed_at) return 'already processed'
   const obj = row.payload.data.object
-  const handle = HANDLERS[row.type]
+  const handle = Object.hasOwn(HANDLERS, row.type) ? HANDLERS[row.type] : undefined
   let outcome = 'ignored'
   if (handle) {
     const orderId = await orderIdOf(d, obj, row.type.startsWith('payment_intent.') ? obj.id : intentIdOf(obj))
