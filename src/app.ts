@@ -6,6 +6,8 @@ import { requestPlugin, type RequestPluginOptions } from './platform/http/reques
 import { openapiPlugin } from './platform/http/openapi'
 import { healthRoutes } from './platform/health'
 import { wsRoutes } from './platform/ws/routes'
+import { asyncapiRoutes } from './platform/ws/asyncapi'
+import { apiIndexRoutes } from './platform/http/api-index'
 import { tokenDepsOf } from './platform/http/auth'
 import { admin } from './admin'
 import { accounts } from './accounts'
@@ -58,9 +60,11 @@ export function createApp(deps: Deps) {
     )
     // CORS only when origins are configured: without it browsers on other origins are refused anyway.
     .use(config.corsOrigins.length ? cors({ origin: config.corsOrigins.includes('*') ? true : config.corsOrigins, credentials: true, exposeHeaders: ['X-Request-Id', 'Retry-After'] }) : new Elysia({ name: 'platform.no-cors' }))
-    .use(openapiPlugin({ version: pkg.version, tags: API_TAGS }))
+    .use(openapiPlugin({ version: pkg.version, tags: API_TAGS, serverUrl: config.PUBLIC_URL }))
     .use(healthRoutes({ sql: deps.sql, redis: deps.redis, metrics: deps.metrics, metricsToken: config.METRICS_TOKEN }))
     .use(wsRoutes({ ...tokenDepsOf(deps), hub: deps.hub }))
+    .use(apiIndexRoutes({ version: pkg.version }))
+    .use(asyncapiRoutes({ version: pkg.version, serverUrl: config.PUBLIC_URL, hub: deps.hub }))
     .group('/api/v1', (api) => api.use(accounts(deps, { checkAvatar: (userId, fileId) => assertUsableFile(deps.sql, { fileId, ownerId: userId, purpose: 'avatar' }) })).use(admin(deps)).use(courses(deps)).use(commerce(deps)).use(files(deps, { onDeleted: (file) => forgetUserProfile(file.ownerId) })).use(messaging(deps)).use(gamification(deps)).use(ai(deps)))
   return app
 }

@@ -7,7 +7,7 @@ import { httpErrors } from './http/errors'
 import { jsonText } from './http/request-id'
 
 const Check = t.Object({ status: t.Union([t.Literal('ok'), t.Literal('down')]), latency_ms: t.Number(), error: t.Optional(t.String()) })
-const Ready = t.Object({ status: t.Union([t.Literal('ok'), t.Literal('unavailable')]), checks: t.Object({ postgres: Check, redis: Check }) })
+const Ready = t.Object({ status: t.Union([t.Literal('ok'), t.Literal('unavailable')]), checks: t.Object({ postgres: Check, redis: Check }) }, { examples: [{ status: 'ok', checks: { postgres: { status: 'ok', latency_ms: 0.6 }, redis: { status: 'ok', latency_ms: 0.3 } } }] })
 
 async function timed(fn: () => Promise<unknown>, timeoutMs: number): Promise<typeof Check.static> {
   const start = performance.now()
@@ -53,6 +53,6 @@ export function healthRoutes(deps: { sql: Sql; redis: Redis; metrics: Metrics; m
         set.headers['content-type'] = deps.metrics.registry.contentType
         return deps.metrics.registry.metrics()
       },
-      { detail: { summary: 'Prometheus metrics (Bearer METRICS_TOKEN when set)' } },
+      { detail: { summary: 'Prometheus metrics (Bearer METRICS_TOKEN when set)', security: [{}, { metricsToken: [] }] } },
     )
 }

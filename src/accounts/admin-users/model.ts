@@ -9,4 +9,4 @@ export const AdminUsersQuery = t.Object({
   cursor: t.Optional(t.String({ maxLength: 512 })),
 })
 export const AdminUserList = t.Object({ items: t.Array(User), next_cursor: t.Nullable(t.String()) })
-export const AdminUserPatch = t.Object({ role: t.Optional(RoleSchema), status: t.Optional(StatusSchema) })
+export const AdminUserPatch = t.Object({ role: t.Optional(RoleSchema), status: t.Optional(StatusSchema) }, { examples: [{ role: 'instructor' }] })

@@ -18,7 +18,7 @@ const found = (location: string) => new Response(null, { status: 302, headers: {
 export function oauthRoutes(deps: AccountsDeps) {
   return new Elysia({ prefix: '/auth/oauth', tags: ['auth'] })
     .post('/exchange', ({ body, request }) => exchangeLoginCode(deps, body.login_code, clientContext(request)), {
-      body: t.Object({ login_code: t.String({ minLength: 1, maxLength: 512 }) }),
+      body: t.Object({ login_code: t.String({ minLength: 1, maxLength: 512 }) }, { examples: [{ login_code: 'lc_5Rk9Tq2Wx7Ym3Zp8' }] }),
       detail: { summary: 'Trade a login code (single use, 60 s) for what /auth/login answers: tokens or the MFA challenge' },
       response: { 200: LoginResult, ...errorResponses(400, 403, 422) },
     })

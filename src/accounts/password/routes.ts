@@ -22,7 +22,7 @@ export function passwordRoutes(deps: AccountsDeps) {
       await resetPassword(deps, body.token, body.password)
       set.status = 204
     }, {
-      body: t.Object({ token: t.String({ minLength: 1, maxLength: 512 }), password: NewPassword }),
+      body: t.Object({ token: t.String({ minLength: 1, maxLength: 512 }), password: NewPassword }, { examples: [{ token: 'Yk3n8Qx2Lm5Vr7Tz9Wc1Hd4Jf6Gs0Pa', password: 'a new long passphrase' }] }),
       detail: { summary: 'Set a new password with the emailed token; revokes every session and access token' },
       response: { 204: t.Void(), ...errorResponses(400, 422) },
     })
@@ -31,7 +31,7 @@ export function passwordRoutes(deps: AccountsDeps) {
       set.status = 204
     }, {
       auth: true,
-      body: t.Object({ current_password: Password, password: NewPassword }),
+      body: t.Object({ current_password: Password, password: NewPassword }, { examples: [{ current_password: 'lyceum-demo-password', password: 'a new long passphrase' }] }),
       detail: { summary: 'Change the password (other sessions are signed out; this one stays)' },
       response: { 204: t.Void(), ...errorResponses(401, 422) },
     })

@@ -17,7 +17,13 @@ export const User = t.Object(
     avatar_url: t.Nullable(t.String()),
     created_at: t.Date(),
   },
-  { title: 'User' },
+  {
+    title: 'User',
+    examples: [{
+      id: '0b7c6a52-3f1e-4b8a-9c2d-5e6f7a8b9c0d', email: 'student@lyceum.local', display_name: 'Zoë Student', role: 'student', status: 'active',
+      locale: 'en', email_verified: true, mfa_enabled: false, avatar_url: null, created_at: '2026-01-15T09:30:00.000Z',
+    }],
+  },
 )
 export type User = typeof User.static
 

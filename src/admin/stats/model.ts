@@ -16,5 +16,5 @@ export const AdminStats = t.Object(
       }),
     ),
   },
-  { title: 'AdminStats' },
+  { title: 'AdminStats', examples: [{ users: { total: 3, by_role: { student: 1, instructor: 1, admin: 1 } }, enrollments: { total: 4, by_day: [{ date: '2026-01-15', count: 4 }] }, completions: { total: 1, by_day: [{ date: '2026-01-15', count: 1 }] }, revenue: [{ currency: 'usd', total_cents: 4900, by_day: [{ date: '2026-01-15', cents: 4900 }] }] }] },
 )

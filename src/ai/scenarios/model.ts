@@ -18,11 +18,12 @@ const fields = {
   difficulty: Difficulty,
   xp_reward: t.Integer({ minimum: 0, maximum: 500, description: 'XP for a perfect score; a resolve earns xp_reward × score / 100' }),
 }
-export const CreateScenario = t.Object(fields)
-export const PatchScenario = t.Partial(t.Object(fields))
+const SCENARIO_FIELDS_EXAMPLE = { title: 'The unhappy customer', description: 'Calm a customer whose order arrived late.', persona: { name: 'Morgan', role: 'Customer', personality: 'Impatient but fair', goals: ['Get a refund or a discount'] }, objectives: ['Acknowledge the problem', 'Offer a concrete fix'], difficulty: 'beginner', xp_reward: 50 }
+export const CreateScenario = t.Object(fields, { examples: [SCENARIO_FIELDS_EXAMPLE] })
+export const PatchScenario = t.Partial(t.Object(fields), { examples: [{ difficulty: 'intermediate', xp_reward: 80 }] })
 export const Scenario = t.Object(
   { id: t.String({ format: 'uuid' }), author_id: t.String({ format: 'uuid' }), ...fields, created_at: t.Date(), updated_at: t.Date() },
-  { title: 'Scenario' },
+  { title: 'Scenario', examples: [{ id: '29e92cd3-5b34-47ac-8249-d34556677889', author_id: '1c8d7b63-4a2f-4c9b-8d3e-6f7a8b9c0d1e', ...SCENARIO_FIELDS_EXAMPLE, created_at: '2026-01-15T09:30:00.000Z', updated_at: '2026-01-15T09:30:00.000Z' }] },
 )
 export const ScenarioList = t.Object({ items: t.Array(Scenario), next_cursor: t.Nullable(t.String()) })
 export const ScenarioQuery = t.Object({

@@ -11,7 +11,7 @@ export function webhookRoutes(deps: Deps) {
     {
       parse: 'none',
       detail: { summary: 'Stripe webhook (Stripe-Signature verified on the raw body; each event applied once)' },
-      response: { 200: t.Object({ received: t.Boolean() }), ...errorResponses(400) },
+      response: { 200: t.Object({ received: t.Boolean() }, { examples: [{ received: true }] }), ...errorResponses(400) },
     },
   )
 }

@@ -5,6 +5,11 @@ const Currency = t.String({ pattern: '^[a-zA-Z]{3}$', description: 'ISO-4217, st
 const Slug = t.String({ pattern: '^[a-z0-9]+(?:-[a-z0-9]+)*$', minLength: 1, maxLength: 120 })
 const Tag = t.String({ minLength: 1, maxLength: 40 })
 
+const PRODUCT_EXAMPLE = {
+  id: 'af16a45c-d3bc-4f24-9ac1-5c6d7e8f9001', slug: 'lyceum-notebook', name: 'Lyceum Notebook', description: 'A paper notebook for study notes.', kind: 'physical',
+  course_id: null, price_cents: 1200, currency: 'usd', stock: 25, category: 'stationery', tags: ['paper'], image_urls: [], status: 'active', created_at: '2026-01-15T09:30:00.000Z',
+}
+
 export const Product = t.Object(
   {
     id: t.String({ format: 'uuid' }),
@@ -22,7 +27,7 @@ export const Product = t.Object(
     status: t.Union([t.Literal('active'), t.Literal('archived')]),
     created_at: t.Date(),
   },
-  { title: 'Product' },
+  { title: 'Product', examples: [PRODUCT_EXAMPLE] },
 )
 export type ProductDto = typeof Product.static
 
@@ -38,11 +43,11 @@ export const ProductCreate = t.Object({
   category: t.Optional(t.Nullable(t.String({ minLength: 1, maxLength: 80 }))),
   tags: t.Optional(t.Array(Tag, { maxItems: 20 })),
   image_file_ids: t.Optional(t.Array(t.String({ format: 'uuid' }), { maxItems: 20 })),
-})
+}, { examples: [{ name: 'Study Planner (PDF)', slug: 'study-planner-pdf', description: 'A printable weekly study planner.', price_cents: 500, currency: 'usd', kind: 'digital', stock: null, category: 'downloads', tags: ['planner'] }] })
 export type ProductCreateInput = typeof ProductCreate.static
 
 const { kind: _k, course_id: _c, ...patchable } = ProductCreate.properties
-export const ProductPatch = t.Partial(t.Object({ ...patchable, status: t.Union([t.Literal('active'), t.Literal('archived')]) }))
+export const ProductPatch = t.Partial(t.Object({ ...patchable, status: t.Union([t.Literal('active'), t.Literal('archived')]) }), { examples: [{ price_cents: 1500, stock: 40 }] })
 export type ProductPatchInput = typeof ProductPatch.static
 
 export const ProductSort = t.Union([t.Literal('relevance'), t.Literal('price_asc'), t.Literal('price_desc'), t.Literal('newest')])
@@ -63,4 +68,4 @@ export const AdminProductQuery = t.Object({ ...ProductQuery.properties, status: 
 export type AdminProductQueryInput = typeof AdminProductQuery.static
 
 export const ProductList = t.Object({ items: t.Array(Product), next_cursor: t.Nullable(t.String()) })
-export const ProductDetail = t.Object({ product: Product, related: t.Array(Product) }, { title: 'ProductDetail' })
+export const ProductDetail = t.Object({ product: Product, related: t.Array(Product) }, { title: 'ProductDetail', examples: [{ product: PRODUCT_EXAMPLE, related: [] }] })

@@ -74,3 +74,9 @@ export async function findRelatedProducts(sql: Tx, p: ProductRow, limit = 8): Pr
       + (case when p.category = ${p.category} then 1 else 0 end) desc, p.created_at desc, p.id
     limit ${limit}`
 }
+
+/** The id of the product with this slug (any status), for routes that accept a slug as `:id`. */
+export async function findProductIdBySlug(sql: Tx, slug: string): Promise<string | null> {
+  const [row] = await sql<{ id: string }[]>`select id from products where slug = ${slug}`
+  return row?.id ?? null
+}

@@ -2,6 +2,8 @@ import { Elysia, t } from 'elysia'
 import type { Deps } from '../../platform/deps'
 import { authGuard } from '../../platform/http/auth'
 import { errorResponses } from '../../platform/http/errors'
+import { idFromSlug } from '../../platform/http/slug-params'
+import { findProductIdBySlug } from './queries'
 import { AdminProductQuery, Product, ProductCreate, ProductDetail, ProductList, ProductPatch, ProductQuery } from './model'
 import { createProduct, deleteProduct, getAdminProduct, getProductDetail, listProducts, patchProduct } from './service'
 
@@ -24,6 +26,7 @@ export function productRoutes(deps: Deps) {
 
 /** Admin product management; DELETE archives. */
 export function adminProductRoutes(deps: Deps) {
+  const productSlug = idFromSlug((slug) => findProductIdBySlug(deps.sql, slug))
   return new Elysia({ prefix: '/admin/products', tags: ['commerce'] })
     .use(authGuard(deps))
     .get('', ({ query }) => listProducts(deps, query), {
@@ -35,6 +38,7 @@ export function adminProductRoutes(deps: Deps) {
     .get('/:id', ({ params }) => getAdminProduct(deps, params.id), {
       auth: 'admin',
       params: IdParam,
+      transform: productSlug,
       detail: { summary: 'Any product, archived ones included' },
       response: { 200: Product, ...errorResponses(401, 403, 404, 422) },
     })
@@ -47,6 +51,7 @@ export function adminProductRoutes(deps: Deps) {
     .patch('/:id', ({ auth, params, body }) => patchProduct(deps, auth.userId, params.id, body), {
       auth: 'admin',
       params: IdParam,
+      transform: productSlug,
       body: ProductPatch,
       detail: { summary: 'Update a product (archived ones too)' },
       response: { 200: Product, ...errorResponses(401, 403, 404, 409, 422) },
@@ -54,6 +59,7 @@ export function adminProductRoutes(deps: Deps) {
     .delete('/:id', async ({ params, set }) => { await deleteProduct(deps, params.id); set.status = 204 }, {
       auth: 'admin',
       params: IdParam,
+      transform: productSlug,
       detail: { summary: 'Archive a product (it leaves the catalog; past orders keep it)' },
       response: { 204: t.Void(), ...errorResponses(401, 403, 404, 422) },
     })

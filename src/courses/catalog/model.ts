@@ -1,7 +1,7 @@
 import { t } from 'elysia'
 import { Text } from '../shared/model'
 
-const PublicUser = t.Object({ id: t.String({ format: 'uuid' }), display_name: t.String(), avatar_url: t.Nullable(t.String()) }, { title: 'PublicUser' })
+const PublicUser = t.Object({ id: t.String({ format: 'uuid' }), display_name: t.String(), avatar_url: t.Nullable(t.String()) }, { title: 'PublicUser', examples: [{ id: '1c8d7b63-4a2f-4c9b-8d3e-6f7a8b9c0d1e', display_name: 'Ivan Instructor', avatar_url: null }] })
 export const Level = t.Union([t.Literal('beginner'), t.Literal('intermediate'), t.Literal('advanced')])
 export const CourseStatus = t.Union([t.Literal('draft'), t.Literal('published'), t.Literal('archived')])
 const DateTime = t.String({ format: 'date-time' })
@@ -9,13 +9,22 @@ const Slug = t.String({ pattern: '^[a-z0-9]+(?:-[a-z0-9]+)*$', minLength: 1, max
 const Currency = t.String({ pattern: '^[A-Za-z]{3}$', description: 'ISO-4217; stored and returned in lower case' })
 const Tags = t.Array(Text({ minLength: 1, maxLength: 40 }), { maxItems: 20 })
 
+const LESSON_SUMMARY_EXAMPLE = { id: '3eaf9d85-6c4b-4ebd-8f5a-8b9c0d1e2f3a', title: 'Welcome', position: 1, duration_minutes: 5, is_preview: true }
+const COURSE_EXAMPLE = {
+  id: '2d9e8c74-5b3a-4dac-9e4f-7a8b9c0d1e2f', slug: 'intro-to-lyceum', title: 'Introduction to Lyceum', summary: 'A short tour of the platform.',
+  description: 'Lessons, a quiz and a certificate at the end.', status: 'published', price_cents: 0, currency: 'usd', level: 'beginner',
+  tags: ['demo', 'getting-started'], cover_file_id: null, cover_url: null,
+  instructor: { id: '1c8d7b63-4a2f-4c9b-8d3e-6f7a8b9c0d1e', display_name: 'Ivan Instructor', avatar_url: null }, lessons_count: 2,
+  created_at: '2026-01-15T09:30:00.000Z', updated_at: '2026-01-15T09:45:00.000Z', published_at: '2026-01-15T09:45:00.000Z', archived_at: null,
+}
+
 export const LessonSummary = t.Object({
   id: t.String({ format: 'uuid' }),
   title: t.String(),
   position: t.Integer(),
   duration_minutes: t.Nullable(t.Integer()),
   is_preview: t.Boolean(),
-}, { title: 'LessonSummary' })
+}, { title: 'LessonSummary', examples: [LESSON_SUMMARY_EXAMPLE] })
 
 export const Course = t.Object({
   id: t.String({ format: 'uuid' }),
@@ -36,10 +45,10 @@ export const Course = t.Object({
   updated_at: DateTime,
   published_at: t.Nullable(DateTime),
   archived_at: t.Nullable(DateTime),
-}, { title: 'Course' })
+}, { title: 'Course', examples: [COURSE_EXAMPLE] })
 export type Course = typeof Course.static
 
-export const CourseDetail = t.Composite([Course, t.Object({ lessons: t.Array(LessonSummary) })], { title: 'CourseDetail' })
+export const CourseDetail = t.Composite([Course, t.Object({ lessons: t.Array(LessonSummary) })], { title: 'CourseDetail', examples: [{ ...COURSE_EXAMPLE, lessons: [LESSON_SUMMARY_EXAMPLE] }] })
 export type CourseDetail = typeof CourseDetail.static
 export const CourseList = t.Object({ items: t.Array(Course), next_cursor: t.Nullable(t.String()) }, { title: 'CourseList' })
 
@@ -53,7 +62,7 @@ export const CreateCourse = t.Object({
   level: t.Optional(Level),
   tags: t.Optional(Tags),
   cover_file_id: t.Optional(t.String({ format: 'uuid' })),
-})
+}, { examples: [{ title: 'Spanish for Travellers', summary: 'Order food, ask the way, make friends.', price_cents: 2900, currency: 'usd', level: 'beginner', tags: ['languages'] }] })
 export type CreateCourse = typeof CreateCourse.static
 
 export const UpdateCourse = t.Object({
@@ -66,7 +75,7 @@ export const UpdateCourse = t.Object({
   level: t.Optional(t.Nullable(Level)),
   tags: t.Optional(Tags),
   cover_file_id: t.Optional(t.Nullable(t.String({ format: 'uuid' }))),
-})
+}, { examples: [{ summary: 'Order food, ask the way and make friends in four weeks.', price_cents: 3900 }] })
 export type UpdateCourse = typeof UpdateCourse.static
 
 export const CatalogQuery = t.Object({

@@ -75,3 +75,9 @@ export async function listPublishedCourses(sql: Tx, q: CatalogQuery, limit: numb
       ${after ? sql`and (c.published_at, c.id) < (${after.at}::timestamptz, ${after.id}::uuid)` : sql``}
     order by c.published_at desc, c.id desc limit ${limit}`
 }
+
+/** The id of the course with this slug (any status), for routes that accept a slug as `:id`. */
+export async function findCourseIdBySlug(sql: Tx, slug: string): Promise<string | null> {
+  const [row] = await sql<{ id: string }[]>`select id from courses where slug = ${slug}`
+  return row?.id ?? null
+}

@@ -2,6 +2,7 @@ import { Elysia, t } from 'elysia'
 import type { Deps } from '../../platform/deps'
 import { authGuard } from '../../platform/http/auth'
 import { errorResponses } from '../../platform/http/errors'
+import { binaryResponse } from '../../platform/http/responses'
 import { Certificate, CertificateList, Verification } from './model'
 import { adminIssue, certificatePdf, listMyCertificates, verifyCertificate } from './service'
 
@@ -24,7 +25,7 @@ export function certificateRoutes(deps: Deps) {
       auth: true,
       params: IdParams,
       detail: { summary: "One's own certificate as PDF (application/pdf)" },
-      response: { 200: t.Any({ description: 'application/pdf bytes' }), ...errorResponses(401, 404, 422) },
+      response: { 200: binaryResponse('application/pdf', 'The certificate PDF'), ...errorResponses(401, 404, 422) },
     })
     .post('/admin/enrollments/:id/certificate', async ({ params, set }) => {
       const { certificate, created } = await adminIssue(deps, params.id)

@@ -2,6 +2,7 @@ import { Elysia, t } from 'elysia'
 import type { Deps } from '../../platform/deps'
 import { authGuard } from '../../platform/http/auth'
 import { errorResponses } from '../../platform/http/errors'
+import { courseRef } from '../shared/course-ref'
 import { Progress, PutProgress } from '../progress/model'
 import { completeLesson, putProgress } from '../progress/service'
 import { Enrollment, EnrollmentDetail, EnrollmentList, ListQuery } from './model'
@@ -10,6 +11,7 @@ import { enroll, getEnrollment, listMyEnrollments } from './service'
 const IdParams = t.Object({ id: t.String({ format: 'uuid' }) })
 
 export function enrollmentRoutes(deps: Deps) {
+  const courseSlug = courseRef(deps)
   return new Elysia({ tags: ['courses'] })
     .use(authGuard(deps))
     .post('/courses/:id/enroll', async ({ auth, params, set }) => {
@@ -18,6 +20,7 @@ export function enrollmentRoutes(deps: Deps) {
     }, {
       auth: true,
       params: IdParams,
+      transform: courseSlug,
       detail: { summary: 'Enroll in a published free course. 402 payment_required for a paid course not purchased (a purchase enrolls automatically), 409 already_enrolled' },
       response: { 201: Enrollment, ...errorResponses(401, 402, 404, 409, 422) },
     })

@@ -2,6 +2,7 @@ import { Elysia, t } from 'elysia'
 import type { Deps } from '../../platform/deps'
 import { authGuard } from '../../platform/http/auth'
 import { errorResponses } from '../../platform/http/errors'
+import { courseRef } from '../shared/course-ref'
 import { viewerOf } from '../shared/viewer'
 import { CourseDetail } from '../catalog/model'
 import { CreateLesson, Lesson, LessonDetail, ReorderLessons, UpdateLesson } from './model'
@@ -10,6 +11,7 @@ import { createLesson, getLesson, patchLesson, removeLesson, reorderLessons } fr
 const IdParams = t.Object({ id: t.String({ format: 'uuid' }) })
 
 export function lessonRoutes(deps: Deps) {
+  const courseSlug = courseRef(deps)
   return new Elysia({ tags: ['courses'] })
     .use(authGuard(deps))
     .post('/courses/:id/lessons', async ({ auth, params, body, set }) => {
@@ -18,6 +20,7 @@ export function lessonRoutes(deps: Deps) {
     }, {
       auth: true,
       params: IdParams,
+      transform: courseSlug,
       body: CreateLesson,
       detail: { summary: 'Add a lesson (owner or admin); at `position` the others shift down, default last' },
       response: { 201: Lesson, ...errorResponses(401, 403, 404, 422) },
@@ -25,6 +28,7 @@ export function lessonRoutes(deps: Deps) {
     .post('/courses/:id/lessons/reorder', ({ auth, params, body }) => reorderLessons(deps, params.id, auth, body.lesson_ids), {
       auth: true,
       params: IdParams,
+      transform: courseSlug,
       body: ReorderLessons,
       detail: { summary: 'Set the order of all lessons (owner or admin); `lesson_ids` lists each lesson once' },
       response: { 200: CourseDetail, ...errorResponses(401, 403, 404, 422) },

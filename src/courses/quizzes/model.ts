@@ -21,6 +21,14 @@ export const PutQuiz = t.Object({
   grading_policy: t.Optional(GradingPolicy),
   shuffle: t.Optional(t.Boolean()),
   questions: t.Array(QuestionInput, { minItems: 1, maxItems: 200 }),
+}, {
+  examples: [{
+    title: 'Check your understanding', pass_percentage: 60, max_attempts: 3, grading_policy: 'highest',
+    questions: [
+      { type: 'multiple_choice', prompt: 'What does Lyceum issue when you finish a course?', points: 1, options: [{ text: 'A certificate', is_correct: true }, { text: 'A parking ticket', is_correct: false }] },
+      { type: 'true_false', prompt: 'Lessons can have quizzes.', points: 1, answer: 'true' },
+    ],
+  }],
 })
 export type PutQuiz = typeof PutQuiz.static
 
@@ -44,5 +52,12 @@ export const Quiz = t.Object({
   grading_policy: GradingPolicy,
   shuffle: t.Boolean(),
   questions: t.Array(QuestionView),
-}, { title: 'Quiz' })
+}, {
+  title: 'Quiz',
+  examples: [{
+    id: '6bd2c018-9f7e-4be0-9c8d-1e2f3a4b5c6d', lesson_id: '3eaf9d85-6c4b-4ebd-8f5a-8b9c0d1e2f3a', title: 'Check your understanding', pass_percentage: 60,
+    time_limit_seconds: null, max_attempts: 3, grading_policy: 'highest', shuffle: false,
+    questions: [{ id: '7ce3d129-a08f-4cf1-8d9e-2f3a4b5c6d7e', type: 'true_false', prompt: 'Lessons can have quizzes.', points: 1, options: [] }],
+  }],
+})
 export type Quiz = typeof Quiz.static

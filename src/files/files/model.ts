@@ -2,7 +2,7 @@ import { t } from 'elysia'
 
 export const Purpose = t.Union([t.Literal('avatar'), t.Literal('course_cover'), t.Literal('product_image'), t.Literal('attachment')])
 
-export const Variant = t.Object({ url: t.String(), width: t.Integer(), height: t.Integer() }, { title: 'FileVariant' })
+export const Variant = t.Object({ url: t.String(), width: t.Integer(), height: t.Integer() }, { title: 'FileVariant', examples: [{ url: '/api/v1/files/c138c67e-f5de-4146-9ce3-7e8f90012233/content?variant=thumb', width: 160, height: 120 }] })
 
 export const FileModel = t.Object(
   {
@@ -18,7 +18,14 @@ export const FileModel = t.Object(
     name: t.Nullable(t.String({ description: 'The uploaded file name, for display only' })),
     created_at: t.Date(),
   },
-  { title: 'File' },
+  {
+    title: 'File',
+    examples: [{
+      id: 'c138c67e-f5de-4146-9ce3-7e8f90012233', url: '/api/v1/files/c138c67e-f5de-4146-9ce3-7e8f90012233/content', content_type: 'image/jpeg', size: 482113,
+      purpose: 'avatar', status: 'ready', variants: { thumb: { url: '/api/v1/files/c138c67e-f5de-4146-9ce3-7e8f90012233/content?variant=thumb', width: 160, height: 120 } },
+      name: 'me.jpg', created_at: '2026-01-15T09:30:00.000Z',
+    }],
+  },
 )
 export type FileModel = typeof FileModel.static
 

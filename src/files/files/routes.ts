@@ -2,6 +2,7 @@ import { Elysia, t } from 'elysia'
 import type { Deps } from '../../platform/deps'
 import { authenticate, authGuard, bearerToken, tokenDepsOf } from '../../platform/http/auth'
 import { errorResponses } from '../../platform/http/errors'
+import { binaryResponse, redirectResponse } from '../../platform/http/responses'
 import { ContentQuery, FileModel, FileParams, uploadRequestBody } from './model'
 import { deleteFile, fileContent, getFile, uploadFile, type Viewer } from './service'
 
@@ -55,7 +56,7 @@ export function filesRoutes(deps: Deps, opts: FilesOptions = {}) {
           security: optionalAuth.security,
           responses: { 200: { description: 'The bytes' }, 302: { description: 'Redirect to a presigned storage URL' }, 304: { description: 'Not modified (ETag)' } },
         },
-        response: { 200: t.Any(), 302: t.Any(), 304: t.Any(), ...errorResponses(401, 404, 422) },
+        response: { 200: binaryResponse('application/octet-stream', 'The bytes, with their own Content-Type'), 302: redirectResponse('Redirect to a presigned storage URL (S3 driver)'), 304: t.Void({ description: 'Not modified (ETag)' }), ...errorResponses(401, 404, 422) },
       },
     )
     .delete(

@@ -5,6 +5,8 @@ const DateTime = t.String({ format: 'date-time' })
 /** Seqs are Postgres integers. */
 export const MAX_SEQ = 2_147_483_647
 
+export const MESSAGE_EXAMPLE = { id: 'd249d78f-06ef-4257-8df4-8f9001223344', conversation_id: 'e35ae890-17f0-4368-9e05-900122334455', seq: 3, sender_id: '0b7c6a52-3f1e-4b8a-9c2d-5e6f7a8b9c0d', body: 'Could you explain question 2 of the quiz?', client_id: 'web-7f3a9c', created_at: '2026-01-15T12:00:00.000Z', edited_at: null, deleted: false }
+
 export const Message = t.Object(
   {
     id: Uuid,
@@ -17,7 +19,7 @@ export const Message = t.Object(
     edited_at: t.Nullable(DateTime),
     deleted: t.Boolean(),
   },
-  { title: 'Message' },
+  { title: 'Message', examples: [MESSAGE_EXAMPLE] },
 )
 export type Message = typeof Message.static
 
@@ -26,11 +28,11 @@ export const MessageEnvelope = t.Object({ message: Message }, { title: 'MessageE
 export const SendMessageBody = t.Object({
   body: t.String({ minLength: 1, maxLength: 4000 }),
   client_id: t.Optional(t.String({ minLength: 1, maxLength: 255, description: 'Idempotency key chosen by the sending device' })),
-})
+}, { examples: [{ body: 'Could you explain question 2 of the quiz?', client_id: 'web-7f3a9c' }] })
 export const SendMessageHeaders = t.Object({
   'idempotency-key': t.Optional(t.String({ minLength: 1, maxLength: 255, description: 'Used as client_id when the body has none' })),
 }, { additionalProperties: true })
-export const EditMessageBody = t.Object({ body: t.String({ minLength: 1, maxLength: 4000 }) })
+export const EditMessageBody = t.Object({ body: t.String({ minLength: 1, maxLength: 4000 }) }, { examples: [{ body: 'Could you explain question 2 of the quiz, please?' }] })
 
 export const MessagesQuery = t.Object({
   limit: t.Optional(t.Integer({ minimum: 1, maximum: 100, default: 20 })),
@@ -40,6 +42,6 @@ export const MessagesQuery = t.Object({
 })
 export const MessageList = t.Object({ items: t.Array(Message), next_cursor: t.Nullable(t.String()) }, { title: 'MessageList' })
 
-export const ReadBody = t.Object({ message_id: Uuid })
+export const ReadBody = t.Object({ message_id: Uuid }, { examples: [{ message_id: 'd249d78f-06ef-4257-8df4-8f9001223344' }] })
 export const ConversationParams = t.Object({ id: Uuid })
 export const MessageParams = t.Object({ id: Uuid, message_id: Uuid })

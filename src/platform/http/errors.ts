@@ -42,7 +42,11 @@ export const ErrorBody = t.Object(
       details: t.Optional(t.Array(t.Object({ field: t.Optional(t.String()), code: t.Optional(t.String()), message: t.String() }))),
     }),
   },
-  { title: 'Error' },
+  {
+    title: 'Error',
+    description: 'Every error answer: a stable machine-readable `code` (SPEC §2), a human message and, for 422, the fields at fault',
+    examples: [{ error: { code: 'validation_failed', message: 'Validation failed', details: [{ field: 'email', code: 'format', message: 'Expected a valid email address' }] } }],
+  },
 )
 
 /** Response-schema entries for error statuses: `response: { 200: X, ...errorResponses(401, 404) }`. */

@@ -1,5 +1,7 @@
 import { Elysia } from 'elysia'
-import { openapi } from '@elysiajs/openapi'
+import { toOpenAPISchema } from '@elysiajs/openapi'
+import { finishDocument } from './openapi-document'
+import { ErrorBody } from './errors'
 import { FormatRegistry } from '@sinclair/typebox'
 import { dirname, join } from 'node:path'
 
@@ -16,29 +18,15 @@ for (const [name, re] of Object.entries(ZOD_FORMATS)) FormatRegistry.Set(name, (
 const ASSETS_DIR = dirname(Bun.resolveSync('swagger-ui-dist/package.json', import.meta.dir))
 const ASSETS = new Set(['swagger-ui-bundle.js', 'swagger-ui.css', 'swagger-ui-standalone-preset.js', 'favicon-32x32.png', 'favicon-16x16.png'])
 
-const ERROR_SCHEMA: Record<string, unknown> = {
-  type: 'object',
-  required: ['error'],
-  properties: {
-    error: {
-      type: 'object',
-      required: ['code', 'message'],
-      properties: {
-        code: { type: 'string', description: 'Stable machine-readable code, e.g. email_taken' },
-        message: { type: 'string' },
-        details: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, code: { type: 'string' }, message: { type: 'string' } } } },
-      },
-    },
-  },
-}
-
 const WS_OPERATION: Record<string, unknown> = {
   tags: ['realtime'],
-  summary: 'Open the real-time WebSocket (JSON frames {type, data}; see the README)',
+  operationId: 'openWebSocket',
+  summary: 'Open the real-time WebSocket (JSON frames {type, data}; the frames are in /asyncapi.json)',
   description:
     'Authenticate with `Authorization: Bearer <access_token>`, or from browsers with `?ticket=` (single use, 30 s, from POST /api/v1/ws/ticket) or `?token=`. ' +
     'The server sends `hello {user_id, connection_id, online_user_ids}` first. Client frames: ping, ack, read, typing, typing_stop, resume. ' +
     'Server frames: pong, message, message_updated, delivery_ack, read_receipt, typing, typing_stop, presence, resumed, notification, error. ' +
+    'Every frame with its schema is in the AsyncAPI document at /asyncapi.json. ' +
     'Sockets of a revoked session are closed with code 4401; on shutdown with 1001.',
   security: [{ bearerAuth: [] }],
   parameters: [
@@ -51,12 +39,62 @@ const WS_OPERATION: Record<string, unknown> = {
   },
 }
 
+export type OpenApiOptions = { version: string; tags: { name: string; description: string }[]; serverUrl: string }
+
+/** The Swagger UI page: script and CSS from the installed swagger-ui-dist (works offline). */
+function swaggerPage(title: string) {
+  const options = { url: '/swagger/json', dom_id: '#swagger-ui', persistAuthorization: true, deepLinking: true, displayRequestDuration: true }
+  return `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title}</title>
+<link rel="stylesheet" href="/swagger/assets/swagger-ui.css"><link rel="icon" href="/swagger/assets/favicon-32x32.png"></head>
+<body><div id="swagger-ui"></div>
+<script src="/swagger/assets/swagger-ui-bundle.js"></script>
+<script>window.onload = () => { window.ui = SwaggerUIBundle(${JSON.stringify(options)}) }</script>
+</body></html>`
+}
+
 /**
- * The OpenAPI document at /swagger/json and Swagger UI at /swagger, whose script and CSS
- * come from the installed swagger-ui-dist through our own route (works offline, no CDN).
+ * The OpenAPI document at /swagger/json and Swagger UI at /swagger. The document is what
+ * `@elysiajs/openapi` generates from every route's TypeBox schemas (read from this plugin's
+ * view of the whole app), finished by `finishDocument` so it validates and lints clean.
  */
-export function openapiPlugin(opts: { version: string; tags: { name: string; description: string }[] }) {
-  return new Elysia({ name: 'platform.openapi' })
+export function openapiPlugin(opts: OpenApiOptions) {
+  const title = 'Lyceum API'
+  const plugin = new Elysia({ name: 'platform.openapi' })
+  let cached: { routes: number; body: string } | undefined
+  const documentText = () => {
+    // The plugin instance sees every route of the app it is mounted in (as @elysiajs/openapi's own handler does).
+    const routes = (plugin as unknown as { getGlobalRoutes(): unknown[] }).getGlobalRoutes()
+    if (cached?.routes === routes.length) return cached.body
+    const generated = toOpenAPISchema(plugin as never, { paths: ['/swagger/assets/:file'] }) as { paths: Record<string, unknown>; components: { schemas: Record<string, unknown> } }
+    const doc = finishDocument(
+      {
+        openapi: '3.1.0',
+        info: {
+          title,
+          version: opts.version,
+          description:
+            'Real-time learning platform: accounts, courses, commerce, messaging, AI mentor. Errors always use `{error: {code, message, details?}}` (schema `Error`). ' +
+            'The WebSocket protocol is described in the AsyncAPI document at `/asyncapi.json`.',
+        },
+        servers: [{ url: opts.serverUrl, description: 'This deployment (PUBLIC_URL)' }],
+        tags: opts.tags,
+        paths: { ...generated.paths, '/api/v1/ws': { get: structuredClone(WS_OPERATION) } },
+        components: {
+          securitySchemes: {
+            bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'An access token from /api/v1/auth/login, /register or /refresh' },
+            metricsToken: { type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN, when the operator set one' },
+          },
+          schemas: generated.components.schemas,
+        },
+      },
+      structuredClone(ErrorBody) as Record<string, unknown>,
+    )
+    cached = { routes: routes.length, body: JSON.stringify(doc) }
+    return cached.body
+  }
+  return plugin
     .get(
       '/swagger/assets/:file',
       ({ params, set }) => {
@@ -69,31 +107,6 @@ export function openapiPlugin(opts: { version: string; tags: { name: string; des
       },
       { detail: { hide: true } },
     )
-    .use(
-      openapi({
-        path: '/swagger',
-        specPath: '/swagger/json',
-        provider: 'swagger-ui',
-        exclude: { paths: ['/swagger/assets/:file'] },
-        swagger: {
-          cdn: '/swagger/assets/swagger-ui-bundle.js',
-          theme: '/swagger/assets/swagger-ui.css',
-          autoDarkMode: false,
-          persistAuthorization: true,
-        },
-        documentation: {
-          info: {
-            title: 'Lyceum API',
-            version: opts.version,
-            description: 'Real-time learning platform: accounts, courses, commerce, messaging, AI mentor. Errors always use `{error: {code, message, details?}}`.',
-          },
-          tags: opts.tags,
-          components: {
-            securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
-            schemas: { Error: ERROR_SCHEMA },
-          },
-          paths: { '/api/v1/ws': { get: WS_OPERATION } } as never,
-        },
-      }),
-    )
+    .get('/swagger', () => new Response(swaggerPage(title), { headers: { 'content-type': 'text/html; charset=utf-8' } }), { detail: { hide: true } })
+    .get('/swagger/json', () => new Response(documentText(), { headers: { 'content-type': 'application/json' } }), { detail: { hide: true } })
 }

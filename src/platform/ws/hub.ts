@@ -1,6 +1,6 @@
 import type { ServerWebSocket } from 'bun'
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler'
-import type { TSchema, Static } from '@sinclair/typebox'
+import { Type, type TSchema, type Static } from '@sinclair/typebox'
 import type { Logger } from '../log'
 import type { Metrics } from '../metrics'
 import type { Redis } from '../redis'
@@ -17,6 +17,7 @@ export type Conn = {
 }
 
 type FrameHandler<S extends TSchema> = {
+  schema: S
   check: TypeCheck<S>
   run: (conn: Conn, data: Static<S>) => Promise<void> | void
 }
@@ -30,6 +31,8 @@ type Envelope =
   | { k: 'c'; sid?: string; user?: string; code: number; reason: string }
 
 export const MAX_FRAME_BYTES = 64 * 1024
+/** `ping` is answered by the hub itself (any data, or none). */
+const PingFrame = Type.Optional(Type.Object({}, { description: 'Keep-alive; the server answers pong', examples: [{}] }))
 /** Per-socket flood guard: a token bucket of FLOOD_BURST frames refilled at FLOOD_RATE per second. */
 const FLOOD_BURST = 60
 const FLOOD_RATE = 20
@@ -101,7 +104,11 @@ export function createHub(deps: { redis: Redis; redisSub: Redis; channel: string
 
     /** Registers the handler of a client frame type; `data` is validated with `schema` first. */
     on<S extends TSchema>(type: string, schema: S, run: (conn: Conn, data: Static<S>) => Promise<void> | void) {
-      handlers.set(type, { check: TypeCompiler.Compile(schema) as unknown as TypeCheck<TSchema>, run: run as FrameHandler<TSchema>['run'] })
+      handlers.set(type, { schema, check: TypeCompiler.Compile(schema) as unknown as TypeCheck<TSchema>, run: run as FrameHandler<TSchema>['run'] })
+    },
+    /** Every client frame type the hub accepts, with the schema its `data` is validated with. */
+    clientFrames(): Record<string, TSchema> {
+      return { ping: PingFrame, ...Object.fromEntries([...handlers].map(([type, h]) => [type, h.schema])) }
     },
     onConnect(hook: ConnectHook) {
       connectHooks.push(hook)

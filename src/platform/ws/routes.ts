@@ -35,7 +35,7 @@ export function wsRoutes(deps: WsDeps) {
       },
       {
         detail: { summary: 'Get a single-use WebSocket ticket (valid 30 s) for browsers', security: [{ bearerAuth: [] }] },
-        response: { 200: t.Object({ ticket: t.String(), expires_in: t.Integer() }), ...errorResponses(401) },
+        response: { 200: t.Object({ ticket: t.String(), expires_in: t.Integer() }, { examples: [{ ticket: 'Q2h4bVd0a1pYcDBZbVV5TVRJek5EVTJOemc', expires_in: 30 }] }), ...errorResponses(401) },
       },
     )
     // Applies to the socket below only (hooks cover routes registered after them). Hooks read
