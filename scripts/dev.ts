@@ -3,9 +3,13 @@
  * Uses PostgreSQL/Redis on their default local ports, or starts private ones from the
  * installed binaries under .dev/ (git-ignored), or says in one line what to install.
  * Then: migrations, a local mail inbox with a web UI (maildev), a local Stripe stand-in,
- * the API, the worker and demo data. Ctrl-C stops everything.
+ * the API and the worker (both restarted by `bun --watch` when a source file changes) and demo
+ * data. Ctrl-C stops everything. `bun run dev:reset` (this script with --reset) first drops the
+ * dev database, the dev Redis keys and the dev storage folder, so the demo data is loaded afresh.
  */
-import { existsSync, mkdirSync, readdirSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs'
+import { createClient } from 'redis'
+import { deleteKeyspace } from '../src/platform/redis'
 import { join, resolve } from 'node:path'
 import postgres from 'postgres'
 import type { Subprocess } from 'bun'
@@ -106,8 +110,28 @@ async function ensureDatabase(serverUrl: string, name: string) {
   return `${serverUrl}/${name}`
 }
 
+/** `--reset`: the dev database, the dev Redis keys (this prefix only) and stored files go. */
+async function resetDevData(serverUrl: string, redisUrl: string) {
+  const admin = postgres(`${serverUrl}/postgres`, { max: 1, onnotice: () => {} })
+  await admin.unsafe('drop database if exists "lyceum" with (force)')
+  await admin.end()
+  const redis = createClient({ url: redisUrl })
+  await redis.connect()
+  await deleteKeyspace(redis, process.env.REDIS_PREFIX ?? 'lyceum')
+  await redis.quit()
+  rmSync(process.env.STORAGE_DIR ?? join(DEV, 'storage'), { recursive: true, force: true })
+  say('reset: dropped the dev database "lyceum", the Redis keys "lyceum:*" and .dev/storage')
+}
+
 const pgServer = await ensurePostgres()
 const redisUrl = await ensureRedis()
+if (process.argv.includes('--reset')) {
+  if (process.env.DATABASE_URL) {
+    say('--reset drops the database "lyceum" that bun run dev creates; unset DATABASE_URL to use it')
+    stopAll(1)
+  }
+  await resetDevData(pgServer, redisUrl)
+}
 const databaseUrl = process.env.DATABASE_URL ?? (await ensureDatabase(pgServer, 'lyceum'))
 
 const MAIL_UI = 1080
@@ -137,16 +161,19 @@ const env: Record<string, string> = {
 const migrate = Bun.spawnSync(['bun', 'src/platform/migrate-cli.ts'], { cwd: ROOT, env: { ...process.env, ...env }, stdout: 'inherit', stderr: 'inherit' })
 if (migrate.exitCode !== 0) stopAll(1)
 
-spawn('api', ['bun', 'src/index.ts'], env)
-spawn('worker', ['bun', 'workers/index.ts'], env)
+// --watch restarts each process when a file it imports changes (--no-clear-screen keeps the log).
+spawn('api', ['bun', '--watch', '--no-clear-screen', 'src/index.ts'], env)
+spawn('worker', ['bun', '--watch', '--no-clear-screen', 'workers/index.ts'], env)
 await waitTcp(apiPort, 'API')
 
 const seed = Bun.spawnSync(['bun', 'scripts/seed.ts'], { cwd: ROOT, env: { ...process.env, ...env, API_URL: `http://127.0.0.1:${apiPort}` }, stdout: 'inherit', stderr: 'inherit' })
 if (seed.exitCode !== 0) say('demo data could not be loaded (see above); the platform is still running')
 
+say(`Home         http://localhost:${apiPort}/`)
 say(`API          http://localhost:${apiPort}/api/v1`)
 say(`Swagger UI   http://localhost:${apiPort}/swagger`)
+say(`AsyncAPI     http://localhost:${apiPort}/asyncapi.json`)
 say(`Mail inbox   http://localhost:${MAIL_UI}`)
-say(`Stripe stand-in http://127.0.0.1:${STRIPE_PORT} (payments succeed via POST /dev/pay/:payment_intent_id)`)
-say('Ctrl-C stops everything')
+say(`Stripe stand-in http://127.0.0.1:${STRIPE_PORT} (lists payment intents; POST /dev/pay/:payment_intent_id pays one)`)
+say('Source changes restart the API and the worker. Ctrl-C stops everything; bun run dev:reset starts from fresh demo data.')
 await new Promise(() => {})

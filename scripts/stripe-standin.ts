@@ -96,6 +96,15 @@ Bun.serve({
       await sendEvent(status === 'needs_response' ? 'charge.dispute.created' : 'charge.dispute.closed', dispute)
       return json(dispute)
     }
+    if (!a && req.method === 'GET') {
+      // The address `bun run dev` prints: what this is, and the intents to pay.
+      return json({
+        name: 'Lyceum Stripe stand-in (development)',
+        pay: 'POST /dev/pay/:payment_intent_id sends a signed payment_intent.succeeded webhook; /dev/fail/:id payment_failed; /dev/dispute/:id[/won|lost] a dispute',
+        webhooks_to: webhookUrl,
+        payment_intents: [...intents.values()].reverse().map(({ id, amount, currency, status, metadata }) => ({ id, amount, currency, status, metadata })),
+      })
+    }
     return notFound()
   },
 })

@@ -8,6 +8,7 @@ import { healthRoutes } from './platform/health'
 import { wsRoutes } from './platform/ws/routes'
 import { asyncapiRoutes } from './platform/ws/asyncapi'
 import { apiIndexRoutes } from './platform/http/api-index'
+import { devHomePage, devPages } from './platform/http/dev-pages'
 import { tokenDepsOf } from './platform/http/auth'
 import { admin } from './admin'
 import { accounts } from './accounts'
@@ -63,7 +64,9 @@ export function createApp(deps: Deps) {
     .use(openapiPlugin({ version: pkg.version, tags: API_TAGS, serverUrl: config.PUBLIC_URL }))
     .use(healthRoutes({ sql: deps.sql, redis: deps.redis, metrics: deps.metrics, metricsToken: config.METRICS_TOKEN }))
     .use(wsRoutes({ ...tokenDepsOf(deps), hub: deps.hub }))
-    .use(apiIndexRoutes({ version: pkg.version }))
+    .use(apiIndexRoutes({ version: pkg.version, htmlHome: config.NODE_ENV === 'development' ? devHomePage() : undefined }))
+    // Only `bun run dev` serves the pages behind the links in emails (a real app serves its own at APP_URL).
+    .use(config.NODE_ENV === 'development' ? devPages() : new Elysia({ name: 'platform.no-dev-pages' }))
     .use(asyncapiRoutes({ version: pkg.version, serverUrl: config.PUBLIC_URL, hub: deps.hub }))
     .group('/api/v1', (api) => api.use(accounts(deps, { checkAvatar: (userId, fileId) => assertUsableFile(deps.sql, { fileId, ownerId: userId, purpose: 'avatar' }) })).use(admin(deps)).use(courses(deps)).use(commerce(deps)).use(files(deps, { onDeleted: (file) => forgetUserProfile(file.ownerId) })).use(messaging(deps)).use(gamification(deps)).use(ai(deps)))
   return app

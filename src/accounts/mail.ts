@@ -10,4 +10,4 @@ export async function sendAccountMail(deps: Pick<AccountsDeps, 'queues'>, templa
 
 /** A link into the client app carrying a one-time token. */
 export const appLink = (deps: Pick<AccountsDeps, 'config'>, path: string, token: string) =>
-  `${deps.config.PUBLIC_URL}${path}?token=${encodeURIComponent(token)}`
+  `${deps.config.APP_URL}${path}?token=${encodeURIComponent(token)}`

@@ -19,7 +19,7 @@ export async function sendOrderConfirmation(d: D, orderId: string): Promise<void
   await enqueueEmail(d.queues, {
     template: 'order-confirmation',
     to: contact.email,
-    vars: { display_name: contact.display_name, order_id: order.id, items, total: money(order.total_cents, order.currency), app_url: d.config.PUBLIC_URL },
+    vars: { display_name: contact.display_name, order_id: order.id, items, total: money(order.total_cents, order.currency), app_url: d.config.APP_URL },
   }, `order-confirmation-${order.id}`)
 }
 
@@ -40,7 +40,7 @@ export async function notifyOrderStatus(d: D, e: { order_id: string; user_id: st
     to: contact.email,
     vars: {
       display_name: contact.display_name, order_id: order.id, status: e.to.replace('_', ' '),
-      tracking: order.tracking_number ? `Tracking number: ${order.tracking_number}` : '', app_url: d.config.PUBLIC_URL,
+      tracking: order.tracking_number ? `Tracking number: ${order.tracking_number}` : '', app_url: d.config.APP_URL,
     },
   }, `order-status-${order.id}-${e.to}`)
 }

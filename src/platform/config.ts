@@ -24,6 +24,8 @@ export const ConfigSchema = T.Object({
   TRUST_PROXY: T.String({ default: 'false', pattern: '^(true|false|[0-9]+)$' }),
   METRICS_TOKEN: Str(),
   PUBLIC_URL: Str(),
+  /** Base of the links in emails (verify-email, reset-password); default PUBLIC_URL. */
+  APP_URL: Str(),
   SMTP_URL: T.String({ default: 'smtp://127.0.0.1:1025', pattern: '^smtps?://' }),
   MAIL_FROM: T.String({ default: 'Lyceum <no-reply@lyceum.local>' }),
   STRIPE_SECRET_KEY: T.String({ default: 'sk_test_lyceum_local' }),
@@ -69,9 +71,10 @@ export const ConfigSchema = T.Object({
 })
 
 type Raw = Static<typeof ConfigSchema>
-export type Config = Omit<Raw, 'AI_PROVIDER' | 'PUBLIC_URL' | 'TRUST_PROXY'> & {
+export type Config = Omit<Raw, 'AI_PROVIDER' | 'PUBLIC_URL' | 'APP_URL' | 'TRUST_PROXY'> & {
   AI_PROVIDER: 'openai' | 'offline'
   PUBLIC_URL: string
+  APP_URL: string
   /** Number of trusted proxy hops (0 = ignore X-Forwarded-For). */
   TRUST_PROXY: number
   corsOrigins: string[]
@@ -119,6 +122,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     ...value,
     AI_PROVIDER: value.AI_PROVIDER ?? (value.OPENAI_API_KEY ? 'openai' : 'offline'),
     PUBLIC_URL: (value.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
+    APP_URL: (value.APP_URL ?? value.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
     TRUST_PROXY: value.TRUST_PROXY === 'true' ? 1 : value.TRUST_PROXY === 'false' ? 0 : Number(value.TRUST_PROXY),
     corsOrigins: splitList(value.CORS_ORIGINS),
     adminEmails: splitList(value.ADMIN_EMAILS).map((e) => e.toLowerCase()),

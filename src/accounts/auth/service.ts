@@ -34,7 +34,7 @@ export async function register(deps: AccountsDeps, body: { email: string; passwo
     .catch((err) => {
       throw isUniqueViolation(err) ? accountErrors.emailTaken() : err
     })
-  await sendAccountMail(deps, 'welcome', user.email, { display_name: user.display_name, app_url: deps.config.PUBLIC_URL }, `welcome-${user.id}`)
+  await sendAccountMail(deps, 'welcome', user.email, { display_name: user.display_name, app_url: deps.config.APP_URL }, `welcome-${user.id}`)
   await sendVerification(deps, user)
   return { user: toUser(user), tokens }
 }

@@ -61,7 +61,7 @@ export async function findOrCreateOAuthUser(deps: AccountsDeps, id: ProviderIden
   if (created.takeover) await revokeAllSessions(deps, created.user.id)
   if (created.isNew) {
     const u = created.user
-    await sendAccountMail(deps, 'welcome', u.email, { display_name: u.display_name, app_url: deps.config.PUBLIC_URL }, `welcome-${u.id}`)
+    await sendAccountMail(deps, 'welcome', u.email, { display_name: u.display_name, app_url: deps.config.APP_URL }, `welcome-${u.id}`)
     if (!u.email_verified_at) await sendVerification(deps, u)
   }
   return created.user
