@@ -36,7 +36,7 @@ async function tcpUp(port: number): Promise<boolean> {
   }
 }
 
-async function waitTcp(port: number, what: string, ms = 20000) {
+async function waitTcp(port: number, what: string, ms = 60000) {
   const end = Date.now() + ms
   while (Date.now() < end) {
     if (await tcpUp(port)) return

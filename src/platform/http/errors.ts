@@ -44,7 +44,7 @@ export const ErrorBody = t.Object(
   },
   {
     title: 'Error',
-    description: 'Every error answer: a stable machine-readable `code` (SPEC §2), a human message and, for 422, the fields at fault',
+    description: 'Every error answer: a stable machine-readable `code`, a human message and, for 422, the fields at fault',
     examples: [{ error: { code: 'validation_failed', message: 'Validation failed', details: [{ field: 'email', code: 'format', message: 'Expected a valid email address' }] } }],
   },
 )

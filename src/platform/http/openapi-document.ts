@@ -16,6 +16,23 @@ const FORMAT_SAMPLES: Record<string, unknown> = {
   uri: 'https://lyceum.example/api/v1/files/8a6e0804-2bd0-4672-b79d-d97027f9071a/content',
 }
 
+/** What each status means here, with the error a client most often sees for it (SPEC §2). */
+const STATUS_TEXT: Record<string, [string, string?, string?]> = {
+  '200': ['OK'], '201': ['Created'], '202': ['Accepted: the work continues in the background'], '204': ['Done; no body'],
+  '302': ['Redirect: follow Location'], '304': ['Not modified (ETag)'],
+  '400': ['Malformed request', 'bad_request', 'Malformed request'],
+  '401': ['No valid credentials: missing, wrong, expired or revoked', 'unauthorized', 'Authentication required'],
+  '402': ['Payment required: buy the course first', 'payment_required', 'This course must be purchased first'],
+  '403': ['Signed in but not allowed', 'forbidden', 'You are not allowed to do this'],
+  '404': ['Not found, or not yours to see', 'not_found', 'Not found'],
+  '409': ['Conflicts with the current state; `code` says how', 'invalid_transition', 'The resource is not in a state that allows this'],
+  '413': ['Too large', 'payload_too_large', 'Payload too large'],
+  '415': ['Type not allowed', 'unsupported_media_type', 'This file type is not allowed'],
+  '422': ['Validation failed: `details` names each field', 'validation_failed', 'Validation failed'],
+  '429': ['Too many requests: wait Retry-After seconds', 'rate_limited', 'Too many requests, slow down'],
+  '503': ['A dependency is unavailable: retry later', 'unavailable', 'A dependency is unavailable'],
+}
+
 const isObject = (v: unknown): v is Json => !!v && typeof v === 'object' && !Array.isArray(v)
 
 /**
@@ -137,16 +154,20 @@ function finishResponse(status: string, response: Json, components: Json) {
   if (!content) return
   // @elysiajs/openapi writes `{type: "void"}` into `content` for t.Void(): a response with no body.
   if (typeof content.type === 'string') {
+    if (response.description?.startsWith('Response for status')) response.description = STATUS_TEXT[status]?.[0] ?? response.description
     delete response.content
     if (status.startsWith('3')) response.headers ??= { Location: { description: 'Where to go next', schema: { type: 'string' } } }
     return
   }
   const schema = content['application/json']?.schema ?? content['text/plain']?.schema
+  const [text, code, message] = STATUS_TEXT[status] ?? []
   if (isObject(schema) && schema.title === 'Error') {
-    response.content = { 'application/json': { schema: ERROR_REF } }
-    if (response.description?.startsWith('Response for status')) response.description = `Error (${status})`
+    const example = status === '422' ? undefined : code && { error: { code, message } }
+    response.content = { 'application/json': { schema: ERROR_REF, ...(example ? { example } : {}) } }
+    response.description = text ?? `Error (${status})`
     return
   }
+  if (text && (!response.description || response.description.startsWith('Response for status'))) response.description = text
   // Binary bodies (files, PDFs) are declared as `binary(mediaType, description)`.
   if (isObject(schema) && typeof schema.contentMediaType === 'string') {
     response.content = { [schema.contentMediaType]: { schema: { type: 'string', format: 'binary' } } }
