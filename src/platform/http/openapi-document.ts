@@ -25,13 +25,21 @@ const STATUS_TEXT: Record<string, [string, string?, string?]> = {
   '402': ['Payment required: buy the course first', 'payment_required', 'This course must be purchased first'],
   '403': ['Signed in but not allowed', 'forbidden', 'You are not allowed to do this'],
   '404': ['Not found, or not yours to see', 'not_found', 'Not found'],
-  '409': ['Conflicts with the current state; `code` says how', 'invalid_transition', 'The resource is not in a state that allows this'],
+  '409': ['Conflicts with the current state; `code` says how (see the examples)'],
   '413': ['Too large', 'payload_too_large', 'Payload too large'],
   '415': ['Type not allowed', 'unsupported_media_type', 'This file type is not allowed'],
   '422': ['Validation failed: `details` names each field', 'validation_failed', 'Validation failed'],
   '429': ['Too many requests: wait Retry-After seconds', 'rate_limited', 'Too many requests, slow down'],
   '503': ['A dependency is unavailable: retry later', 'unavailable', 'A dependency is unavailable'],
 }
+
+/** 409 has many codes (SPEC §2): show the common ones. */
+const CONFLICTS = Object.fromEntries(
+  [
+    ['email_taken', 'This email is already registered'], ['slug_taken', 'This slug is already used'], ['already_enrolled', 'Already enrolled in this course'],
+    ['quiz_required', 'Pass the quiz of this lesson first'], ['out_of_stock', 'Not enough stock'], ['invalid_transition', 'Not allowed in the current status'],
+  ].map(([code, message]) => [code, { summary: code, value: { error: { code, message } } }]),
+)
 
 const isObject = (v: unknown): v is Json => !!v && typeof v === 'object' && !Array.isArray(v)
 
@@ -163,7 +171,8 @@ function finishResponse(status: string, response: Json, components: Json) {
   const [text, code, message] = STATUS_TEXT[status] ?? []
   if (isObject(schema) && schema.title === 'Error') {
     const example = status === '422' ? undefined : code && { error: { code, message } }
-    response.content = { 'application/json': { schema: ERROR_REF, ...(example ? { example } : {}) } }
+    const examples = status === '409' ? CONFLICTS : undefined
+    response.content = { 'application/json': { schema: ERROR_REF, ...(example ? { example } : {}), ...(examples ? { examples } : {}) } }
     response.description = text ?? `Error (${status})`
     return
   }
