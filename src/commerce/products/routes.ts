@@ -2,12 +2,13 @@ import { Elysia, t } from 'elysia'
 import type { Deps } from '../../platform/deps'
 import { authGuard } from '../../platform/http/auth'
 import { errorResponses } from '../../platform/http/errors'
-import { idFromSlug } from '../../platform/http/slug-params'
+import { idFromSlug, idOrSlugParams } from '../../platform/http/slug-params'
 import { findProductIdBySlug } from './queries'
 import { AdminProductQuery, Product, ProductCreate, ProductDetail, ProductList, ProductPatch, ProductQuery } from './model'
 import { createProduct, deleteProduct, getAdminProduct, getProductDetail, listProducts, patchProduct } from './service'
 
 const IdParam = t.Object({ id: t.String({ format: 'uuid' }) })
+const ProductRefParams = idOrSlugParams('product')
 
 /** The public catalog. */
 export function productRoutes(deps: Deps) {
@@ -37,7 +38,7 @@ export function adminProductRoutes(deps: Deps) {
     })
     .get('/:id', ({ params }) => getAdminProduct(deps, params.id), {
       auth: 'admin',
-      params: IdParam,
+      params: ProductRefParams,
       transform: productSlug,
       detail: { summary: 'Any product, archived ones included' },
       response: { 200: Product, ...errorResponses(401, 403, 404, 422) },
@@ -50,7 +51,7 @@ export function adminProductRoutes(deps: Deps) {
     })
     .patch('/:id', ({ auth, params, body }) => patchProduct(deps, auth.userId, params.id, body), {
       auth: 'admin',
-      params: IdParam,
+      params: ProductRefParams,
       transform: productSlug,
       body: ProductPatch,
       detail: { summary: 'Update a product (archived ones too)' },
@@ -58,7 +59,7 @@ export function adminProductRoutes(deps: Deps) {
     })
     .delete('/:id', async ({ params, set }) => { await deleteProduct(deps, params.id); set.status = 204 }, {
       auth: 'admin',
-      params: IdParam,
+      params: ProductRefParams,
       transform: productSlug,
       detail: { summary: 'Archive a product (it leaves the catalog; past orders keep it)' },
       response: { 204: t.Void(), ...errorResponses(401, 403, 404, 422) },

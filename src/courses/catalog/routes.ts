@@ -3,12 +3,14 @@ import type { Deps } from '../../platform/deps'
 import { authGuard } from '../../platform/http/auth'
 import { errorResponses } from '../../platform/http/errors'
 import { courseRef } from '../shared/course-ref'
+import { idOrSlugParams } from '../../platform/http/slug-params'
 import { jsonText } from '../../platform/http/request-id'
 import { viewerOf } from '../shared/viewer'
 import { CatalogQuery, Course, CourseDetail, CourseList, CreateCourse, UpdateCourse } from './model'
 import { changeStatus, createCourse, getCourse, listCatalog, patchCourse } from './service'
 
 const IdParams = t.Object({ id: t.String({ format: 'uuid' }) })
+const CourseRefParams = idOrSlugParams('course')
 
 export function catalogRoutes(deps: Deps) {
   const courseSlug = courseRef(deps)
@@ -35,7 +37,7 @@ export function catalogRoutes(deps: Deps) {
     })
     .patch('/:id', ({ auth, params, body }) => patchCourse(deps, params.id, auth, body), {
       auth: true,
-      params: IdParams,
+      params: CourseRefParams,
       transform: courseSlug,
       body: UpdateCourse,
       detail: { summary: 'Edit a course (owner or admin); a price change of a published course updates its product' },
@@ -43,14 +45,14 @@ export function catalogRoutes(deps: Deps) {
     })
     .post('/:id/publish', ({ auth, params }) => changeStatus(deps, params.id, auth, 'published'), {
       auth: true,
-      params: IdParams,
+      params: CourseRefParams,
       transform: courseSlug,
       detail: { summary: 'Publish a draft or archived course (needs at least one lesson; 409 otherwise)' },
       response: { 200: CourseDetail, ...errorResponses(401, 403, 404, 409, 422) },
     })
     .post('/:id/archive', ({ auth, params }) => changeStatus(deps, params.id, auth, 'archived'), {
       auth: true,
-      params: IdParams,
+      params: CourseRefParams,
       transform: courseSlug,
       detail: { summary: 'Archive a course (hidden from the catalog; enrolled learners keep access)' },
       response: { 200: CourseDetail, ...errorResponses(401, 403, 404, 409, 422) },

@@ -3,12 +3,14 @@ import type { Deps } from '../../platform/deps'
 import { authGuard } from '../../platform/http/auth'
 import { errorResponses } from '../../platform/http/errors'
 import { courseRef } from '../shared/course-ref'
+import { idOrSlugParams } from '../../platform/http/slug-params'
 import { Progress, PutProgress } from '../progress/model'
 import { completeLesson, putProgress } from '../progress/service'
 import { Enrollment, EnrollmentDetail, EnrollmentList, ListQuery } from './model'
 import { enroll, getEnrollment, listMyEnrollments } from './service'
 
 const IdParams = t.Object({ id: t.String({ format: 'uuid' }) })
+const CourseRefParams = idOrSlugParams('course')
 
 export function enrollmentRoutes(deps: Deps) {
   const courseSlug = courseRef(deps)
@@ -19,7 +21,7 @@ export function enrollmentRoutes(deps: Deps) {
       return enroll(deps, params.id, auth)
     }, {
       auth: true,
-      params: IdParams,
+      params: CourseRefParams,
       transform: courseSlug,
       detail: { summary: 'Enroll in a published free course. 402 payment_required for a paid course not purchased (a purchase enrolls automatically), 409 already_enrolled' },
       response: { 201: Enrollment, ...errorResponses(401, 402, 404, 409, 422) },

@@ -3,12 +3,14 @@ import type { Deps } from '../../platform/deps'
 import { authGuard } from '../../platform/http/auth'
 import { errorResponses } from '../../platform/http/errors'
 import { courseRef } from '../shared/course-ref'
+import { idOrSlugParams } from '../../platform/http/slug-params'
 import { viewerOf } from '../shared/viewer'
 import { CourseDetail } from '../catalog/model'
 import { CreateLesson, Lesson, LessonDetail, ReorderLessons, UpdateLesson } from './model'
 import { createLesson, getLesson, patchLesson, removeLesson, reorderLessons } from './service'
 
 const IdParams = t.Object({ id: t.String({ format: 'uuid' }) })
+const CourseRefParams = idOrSlugParams('course')
 
 export function lessonRoutes(deps: Deps) {
   const courseSlug = courseRef(deps)
@@ -19,7 +21,7 @@ export function lessonRoutes(deps: Deps) {
       return createLesson(deps, params.id, auth, body)
     }, {
       auth: true,
-      params: IdParams,
+      params: CourseRefParams,
       transform: courseSlug,
       body: CreateLesson,
       detail: { summary: 'Add a lesson (owner or admin); at `position` the others shift down, default last' },
@@ -27,7 +29,7 @@ export function lessonRoutes(deps: Deps) {
     })
     .post('/courses/:id/lessons/reorder', ({ auth, params, body }) => reorderLessons(deps, params.id, auth, body.lesson_ids), {
       auth: true,
-      params: IdParams,
+      params: CourseRefParams,
       transform: courseSlug,
       body: ReorderLessons,
       detail: { summary: 'Set the order of all lessons (owner or admin); `lesson_ids` lists each lesson once' },

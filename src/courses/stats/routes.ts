@@ -3,10 +3,12 @@ import type { Deps } from '../../platform/deps'
 import { authGuard } from '../../platform/http/auth'
 import { errorResponses } from '../../platform/http/errors'
 import { courseRef } from '../shared/course-ref'
+import { idOrSlugParams } from '../../platform/http/slug-params'
 import { CourseStats, StudentList, StudentsQuery } from './model'
 import { courseStats, courseStudents } from './service'
 
 const IdParams = t.Object({ id: t.String({ format: 'uuid' }) })
+const CourseRefParams = idOrSlugParams('course')
 
 export function statsRoutes(deps: Deps) {
   const courseSlug = courseRef(deps)
@@ -14,7 +16,7 @@ export function statsRoutes(deps: Deps) {
     .use(authGuard(deps))
     .get('/courses/:id/students', ({ auth, params, query }) => courseStudents(deps, params.id, auth, query), {
       auth: true,
-      params: IdParams,
+      params: CourseRefParams,
       transform: courseSlug,
       query: StudentsQuery,
       detail: { summary: 'The roster of a course with progress (owner or admin)' },
@@ -22,7 +24,7 @@ export function statsRoutes(deps: Deps) {
     })
     .get('/courses/:id/stats', ({ auth, params }) => courseStats(deps, params.id, auth), {
       auth: true,
-      params: IdParams,
+      params: CourseRefParams,
       transform: courseSlug,
       detail: { summary: 'Enrollments, completion rate, average progress and average quiz score (owner or admin)' },
       response: { 200: CourseStats, ...errorResponses(401, 403, 404, 422) },

@@ -1,3 +1,5 @@
+import { t } from 'elysia'
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/
 const NO_SUCH_ID = '00000000-0000-0000-0000-000000000000'
@@ -17,3 +19,10 @@ export function idFromSlug(lookup: (slug: string) => Promise<string | null | und
     params.id = id ?? NO_SUCH_ID
   }
 }
+
+/**
+ * Path params of a route whose `:id` takes an id or a slug: documents both forms. (After the
+ * `idFromSlug` transform the value is an id; anything that is neither still fails with 422.)
+ */
+export const idOrSlugParams = (what: string) =>
+  t.Object({ id: t.Union([t.String({ format: 'uuid' }), t.String({ pattern: SLUG.source, maxLength: 200 })], { description: `The ${what}'s id or slug` }) })
