@@ -24,7 +24,7 @@ const ORDER_EXAMPLE = {
   items: [{ product_id: 'af16a45c-d3bc-4f24-9ac1-5c6d7e8f9001', name: 'Lyceum Notebook', kind: 'physical', course_id: null, quantity: 2, unit_price_cents: 1200 }],
   total_cents: 2400, currency: 'usd', shipping_address: { name: 'Zoë Student', line1: '1 Library Lane', city: 'Lisbon', postal_code: '1100-001', country: 'PT' },
   tracking_number: null, payment_intent_id: 'pi_3QxExample0001', created_at: '2026-01-15T11:00:00.000Z', updated_at: '2026-01-15T11:00:00.000Z',
-  paid_at: null, expires_at: '2026-01-15T11:30:00.000Z',
+  paid_at: null, expires_at: '2026-01-15T11:30:00.000Z', refunded_cents: 0, received_cents: null, received_currency: null, dispute_status: null,
 }
 
 export const Order = t.Object(
