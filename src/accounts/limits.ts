@@ -3,12 +3,15 @@ import type { RateLimitRule } from '../platform/http/rate-limit'
 /**
  * Rate limits of the auth endpoints. Per-IP limits stop spraying many accounts from one
  * address and stay high enough for NAT'd offices, CI runners and integration suites; per-account
- * limits stop guessing one account's password or code from many addresses. (A successful login
- * clears its account's counter.)
+ * limits stop guessing one account's password or code from many addresses. Login limits count
+ * only failed logins (SPEC §12): per (account, IP), and per account across all IPs with
+ * known devices exempt (accounts/devices.ts).
  */
 export const limits = {
   loginIp: { name: 'login-ip', limit: 300, windowSeconds: 60 },
-  loginAccount: { name: 'login-account', limit: 10, windowSeconds: 15 * 60 },
+  loginFailuresAccountIp: { name: 'login-fail-account-ip', limit: 10, windowSeconds: 15 * 60 },
+  loginFailuresAccount: { name: 'login-fail-account', limit: 50, windowSeconds: 60 * 60 },
+  oauthStartIp: { name: 'oauth-start-ip', limit: 30, windowSeconds: 60 },
   registerIp: { name: 'register-ip', limit: 300, windowSeconds: 5 * 60 },
   forgotIp: { name: 'forgot-ip', limit: 100, windowSeconds: 10 * 60 },
   forgotAccount: { name: 'forgot-account', limit: 5, windowSeconds: 60 * 60 },

@@ -1,6 +1,7 @@
 import { Elysia, t } from 'elysia'
 import { authGuard } from '../../platform/http/auth'
 import { errorResponses } from '../../platform/http/errors'
+import { DEVICE_COOKIE, deviceCookie } from '../devices'
 import { clientContext } from '../request-context'
 import { refreshSession } from '../sessions/service'
 import type { AccountsDeps } from '../types'
@@ -33,9 +34,18 @@ export function authRoutes(deps: AccountsDeps) {
       detail: { summary: 'Email a new verification link (no email when already verified)' },
       response: { 202: Accepted, ...errorResponses(401, 429) },
     })
-    .post('/login', ({ body, request }) => login(deps, body, clientContext(request)), {
+    .post('/login', async ({ body, request, cookie }) => {
+      const { result, device } = await login(deps, body, clientContext(request))
+      if (device) cookie[DEVICE_COOKIE]!.set(deviceCookie(deps.config, device))
+      return result
+    }, {
       body: LoginBody,
-      detail: { summary: 'Log in with email and password; MFA users get a challenge instead of tokens' },
+      detail: {
+        summary: 'Log in with email and password; MFA users get a challenge instead of tokens',
+        description:
+          'Failed logins are limited per (account, IP) (10 per 15 min) and per account (50 per hour, except from a device that signed in within 30 days): 429 `rate_limited` with Retry-After. ' +
+          'A login that issues tokens sets the HttpOnly `lyceum_device` cookie (Path=/api/v1/auth, 30 days) that marks this device as known.',
+      },
       response: { 200: LoginResult, ...errorResponses(401, 403, 422, 429) },
     })
     .post('/refresh', async ({ body, request }) => ({ tokens: await refreshSession(deps, body.refresh_token, clientContext(request)) }), {

@@ -1,7 +1,9 @@
 import { isUniqueViolation } from '../../platform/db'
-import { enforceRateLimits, resetRateLimit } from '../../platform/http/rate-limit'
+import { httpErrors } from '../../platform/http/errors'
+import { enforceRateLimits, refundRateLimit, resetRateLimit, takeRateLimit } from '../../platform/http/rate-limit'
 import { writeEvent } from '../../platform/outbox'
 import { nowDate } from '../clock'
+import { isKnownDevice, rememberDevice } from '../devices'
 import { consumeEmailToken, createEmailToken } from '../email-tokens'
 import { accountErrors } from '../errors'
 import { limits } from '../limits'
@@ -41,16 +43,30 @@ export async function register(deps: AccountsDeps, body: { email: string; passwo
 
 /**
  * Password login. Unknown emails, password-less (OAuth-only) accounts and wrong passwords all
- * spend one argon2 verification and give the same 401.
+ * spend one argon2 verification and give the same 401. Only failures count against the limits
+ * (SPEC §12): each try reserves a unit per (account, IP) and per account before the password is
+ * checked (so parallel guesses cannot overshoot) and a success gives them back. Devices that
+ * signed in to the account before skip the per-account limit, so the owner is never locked out.
+ * `device` is the id for the device cookie when tokens were issued.
  */
-export async function login(deps: AccountsDeps, body: { email: string; password: string }, ctx: ClientContext): Promise<LoginResult> {
+export async function login(deps: AccountsDeps, body: { email: string; password: string }, ctx: ClientContext): Promise<{ result: LoginResult; device?: string }> {
   const account = body.email.trim().toLowerCase()
-  await enforceRateLimits(deps, [[limits.loginIp, ctx.ip], [limits.loginAccount, account]])
+  await enforceRateLimits(deps, [[limits.loginIp, ctx.ip]])
+  const pair = `${account}|${ctx.ip}`
+  const pairTake = await takeRateLimit(deps, limits.loginFailuresAccountIp, pair)
+  if (!pairTake.allowed) throw httpErrors.rateLimited(pairTake.retryAfterSeconds)
   const user = await findUserByEmail(deps.sql, account)
+  const accountTake = await takeRateLimit(deps, limits.loginFailuresAccount, account)
+  if (!accountTake.allowed && !(user && (await isKnownDevice(deps, user.id, ctx)))) {
+    await refundRateLimit(deps, limits.loginFailuresAccountIp, pair)
+    throw httpErrors.rateLimited(accountTake.retryAfterSeconds)
+  }
   const ok = await verifyPassword(body.password, user?.password_hash)
   if (!user || !ok) throw accountErrors.invalidCredentials()
-  await resetRateLimit(deps, limits.loginAccount, account)
-  return completeLogin(deps, user, ctx)
+  await resetRateLimit(deps, limits.loginFailuresAccountIp, pair)
+  if (accountTake.allowed) await refundRateLimit(deps, limits.loginFailuresAccount, account)
+  const result = await completeLogin(deps, user, ctx)
+  return { result, device: 'tokens' in result ? await rememberDevice(deps, user.id, ctx) : undefined }
 }
 
 /** Marks the email verified; ADMIN_EMAILS accounts become admins at this moment. */

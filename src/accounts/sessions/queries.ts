@@ -92,3 +92,12 @@ export async function deleteEndedSessions(sql: Tx, userId: string, before: Date)
 export async function deleteOldRotatedTokens(sql: Tx, sessionId: string, before: Date) {
   await sql`delete from refresh_tokens where session_id = ${sessionId} and rotated_at < ${before}`
 }
+
+/** Whether `userId` has an open session last used from `ip` since `since` (a known device). */
+export async function hasRecentSessionFromIp(sql: Tx, userId: string, ip: string, since: Date, now: Date): Promise<boolean> {
+  const rows = await sql`
+    select 1 from sessions
+    where user_id = ${userId} and ip = ${ip} and revoked_at is null and expires_at > ${now} and last_used_at > ${since}
+    limit 1`
+  return rows.length > 0
+}

@@ -98,3 +98,36 @@ export async function takeToken(deps: { redis: Redis; keys: Keyspace } & Limited
   countLimited(deps, rule.name)
   throw httpErrors.rateLimited(waitMs / 1000)
 }
+
+// Reserves one unit unless the window is already full (then nothing is counted).
+const TAKE = `
+local n = tonumber(redis.call('GET', KEYS[1]) or '0')
+if n >= tonumber(ARGV[2]) then
+  local ttl = redis.call('PTTL', KEYS[1])
+  if ttl < 0 then ttl = tonumber(ARGV[1]) end
+  return {0, n, ttl}
+end
+n = redis.call('INCR', KEYS[1])
+if n == 1 or redis.call('PTTL', KEYS[1]) < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return {1, n, redis.call('PTTL', KEYS[1])}`
+
+// Gives a reserved unit back, never creating a key (an expired window stays expired).
+const REFUND = `
+if redis.call('EXISTS', KEYS[1]) == 1 and tonumber(redis.call('GET', KEYS[1])) > 0 then return redis.call('DECR', KEYS[1]) end
+return 0`
+
+/**
+ * Reserves one unit of `rule` for `subject` BEFORE the thing it limits is tried, so parallel
+ * requests cannot get past the limit; a full window reserves nothing. Pair with
+ * `refundRateLimit` when the try turns out not to count (e.g. only failures count).
+ */
+export async function takeRateLimit(deps: { redis: Redis; keys: Keyspace }, rule: RateLimitRule, subject: string): Promise<RateLimitResult> {
+  const key = deps.keys('rl', rule.name, subject)
+  const [taken, count, ttl] = (await deps.redis.eval(TAKE, { keys: [key], arguments: [String(rule.windowSeconds * 1000), String(rule.limit)] })) as [number, number, number]
+  return { allowed: taken === 1, count, retryAfterSeconds: Math.max(1, Math.ceil(ttl / 1000)) }
+}
+
+/** Gives back a unit reserved with `takeRateLimit`. */
+export async function refundRateLimit(deps: { redis: Redis; keys: Keyspace }, rule: RateLimitRule, subject: string) {
+  await deps.redis.eval(REFUND, { keys: [deps.keys('rl', rule.name, subject)] })
+}
