@@ -3,7 +3,9 @@ import { call, testApp, testAppWith, type CallResult } from '../helpers/app'
 import { uniqueEmail } from '../helpers/factories'
 import { advanceClock, resetClock } from '../../src/accounts/clock'
 import { sha256 } from '../../src/accounts/secrets'
-import { PASSWORD, authorizeAtProvider, codeIn, mailFor, register, startOidc, tokenIn, type IdClaims } from './helpers'
+import { TOTP, Secret } from 'otpauth'
+import { oauthCookie } from '../../src/accounts/oauth/cookie'
+import { PASSWORD, authorizeAtProvider, codeIn, mailFor, randomIp, register, startOidc, tokenIn, type IdClaims } from './helpers'
 
 type Oidc = Awaited<ReturnType<typeof startOidc>>
 type App = Awaited<ReturnType<typeof testAppWith>>
@@ -33,19 +35,41 @@ afterAll(async () => {
 })
 afterEach(resetClock)
 
-/** Starts a sign-in at our API and follows the provider's redirect; returns the callback path. */
+/** The `name=value` of the OAuth binding cookie a response set, with its attributes. */
+function bindingCookie(headers: Headers) {
+  const c = headers.getSetCookie().find((h) => h.startsWith('lyceum_oauth='))
+  return c ? { pair: c.split(';')[0]!, attrs: c } : null
+}
+
+/**
+ * Starts a sign-in at our API and follows the provider's redirect; returns the callback path
+ * and the browser's cookie header (the state binding set on our 302).
+ */
 async function toCallback(provider: 'google' | 'microsoft', claims: IdClaims, target: App = api) {
   ;(provider === 'google' ? google : microsoft).setNext(claims)
   const start = await call('GET', `/api/v1/auth/oauth/${provider}`, {}, target.app)
   expect(start.status).toBe(302)
-  return authorizeAtProvider(start.headers.get('location')!)
+  const path = await authorizeAtProvider(start.headers.get('location')!)
+  return { path, cookie: bindingCookie(start.headers)?.pair ?? '' }
 }
 
+/** The provider's redirect back to us, from the browser that started the flow. */
+const callback = (cb: { path: string; cookie: string }, target: App = api, path = cb.path) =>
+  call('GET', path, { headers: cb.cookie ? { cookie: cb.cookie } : {} }, target.app)
+
 async function signIn(provider: 'google' | 'microsoft', claims: IdClaims, target: App = api): Promise<CallResult> {
-  return call('GET', await toCallback(provider, claims, target), {}, target.app)
+  return callback(await toCallback(provider, claims, target), target)
 }
 
 const sub = () => `sub-${crypto.randomUUID()}`
+
+/** A registered account whose email is verified. */
+async function verifiedUser() {
+  const u = await register()
+  const v = await call('POST', '/api/v1/auth/verify-email', { body: { token: tokenIn(await mailFor(u.email, 'verify_email')) } })
+  expect(v.status).toBe(200)
+  return u
+}
 
 describe('GET /auth/oauth/:provider', () => {
   test("302 to the provider's authorization endpoint with state, nonce and PKCE S256", async () => {
@@ -147,45 +171,46 @@ describe('GET /auth/oauth/:provider/callback', () => {
     expect(bogus.body.error.code).toBe('oauth_state_invalid')
     const missing = await call('GET', '/api/v1/auth/oauth/google/callback?code=abc', {}, api.app)
     expect(missing.body.error.code).toBe('oauth_state_invalid')
-    const path = await toCallback('google', { sub: sub(), email: uniqueEmail('st'), email_verified: true })
-    const cross = await call('GET', path.replace('/google/', '/microsoft/'), {}, api.app)
+    const cb = await toCallback('google', { sub: sub(), email: uniqueEmail('st'), email_verified: true })
+    const cross = await callback(cb, api, cb.path.replace('/google/', '/microsoft/'))
     expect(cross.body.error.code).toBe('oauth_state_invalid')
-    const path2 = await toCallback('google', { sub: sub(), email: uniqueEmail('st'), email_verified: true })
-    expect((await call('GET', path2, {}, api.app)).status).toBe(200)
-    const reused = await call('GET', path2, {}, api.app)
+    const cb2 = await toCallback('google', { sub: sub(), email: uniqueEmail('st'), email_verified: true })
+    expect((await callback(cb2)).status).toBe(200)
+    const reused = await callback(cb2)
     expect(reused.status).toBe(400)
     expect(reused.body.error.code).toBe('oauth_state_invalid')
   })
 
   test('a state older than 10 minutes is refused', async () => {
-    const path = await toCallback('google', { sub: sub(), email: uniqueEmail('old'), email_verified: true })
+    const cb = await toCallback('google', { sub: sub(), email: uniqueEmail('old'), email_verified: true })
     advanceClock(10 * 60 * 1000 + 1000)
-    const r = await call('GET', path, {}, api.app)
+    const r = await callback(cb)
     expect(r.body.error.code).toBe('oauth_state_invalid')
   })
 
   test('a bad PKCE verifier makes the code exchange fail → 400 oauth_failed', async () => {
-    const path = await toCallback('google', { sub: sub(), email: uniqueEmail('pkce'), email_verified: true })
-    const state = new URL(`http://x${path}`).searchParams.get('state')!
+    const cb = await toCallback('google', { sub: sub(), email: uniqueEmail('pkce'), email_verified: true })
+    const state = new URL(`http://x${cb.path}`).searchParams.get('state')!
     const key = api.deps.keys('acct', 'oauth-state', sha256(state))
     const pending = JSON.parse((await api.deps.redis.get(key))!)
     pending.verifier = 'x'.repeat(43) + 'tampered'
     await api.deps.redis.set(key, JSON.stringify(pending))
-    const r = await call('GET', path, {}, api.app)
+    const r = await callback(cb)
     expect(r.status).toBe(400)
     expect(r.body.error.code).toBe('oauth_failed')
   })
 
   test('a provider error (?error=access_denied) → 400 oauth_failed', async () => {
-    const path = await toCallback('google', { sub: sub(), email: uniqueEmail('deny'), email_verified: true })
-    const url = new URL(`http://x${path}`)
-    const r = await call('GET', `${url.pathname}?error=access_denied&state=${url.searchParams.get('state')}`, {}, api.app)
+    const cb = await toCallback('google', { sub: sub(), email: uniqueEmail('deny'), email_verified: true })
+    const url = new URL(`http://x${cb.path}`)
+    const r = await callback(cb, api, `${url.pathname}?error=access_denied&state=${url.searchParams.get('state')}`)
     expect(r.status).toBe(400)
     expect(r.body.error.code).toBe('oauth_failed')
   })
 
   test('an MFA user gets the challenge from an OAuth login too', async () => {
-    const u = await register()
+    // A verified account: linking a never-verified one would clear its MFA (the takeover case).
+    const u = await verifiedUser()
     await call('POST', '/api/v1/auth/mfa/email/enable', { token: u.tokens.access_token, body: { password: PASSWORD } })
     const setup = await mailFor(u.email, 'mfa_code')
     await call('POST', '/api/v1/auth/mfa/email/confirm', { token: u.tokens.access_token, body: { code: codeIn(setup) } })
@@ -196,6 +221,74 @@ describe('GET /auth/oauth/:provider/callback', () => {
     const v = await call('POST', '/api/v1/auth/mfa/verify', { body: { challenge_token: r.body.challenge_token, code } }, api.app)
     expect(v.status).toBe(200)
     expect(v.body.user.id).toBe(u.user.id)
+  })
+})
+
+describe('OAuth under attack (SPEC §12)', () => {
+  test('the 302 sets an HttpOnly, SameSite=Lax state-binding cookie for the callback path only (Secure in production)', async () => {
+    const r = await call('GET', '/api/v1/auth/oauth/google', {}, api.app)
+    const c = bindingCookie(r.headers)!
+    expect(c).not.toBeNull()
+    expect(c.attrs).toContain('HttpOnly')
+    expect(c.attrs).toContain('SameSite=Lax')
+    expect(c.attrs).toContain('Path=/api/v1/auth/oauth')
+    expect(c.attrs).toMatch(/Max-Age=600/)
+    expect(c.attrs).not.toContain('Secure')
+    expect(oauthCookie({ NODE_ENV: 'production' }, 'x').secure).toBe(true)
+    expect(oauthCookie({ NODE_ENV: 'development' }, 'x').secure).toBe(false)
+  })
+
+  test("a callback without the starting browser's cookie → 400 oauth_state_invalid (login CSRF)", async () => {
+    // An attacker starts a flow, signs in at the provider as themselves and sends the victim the callback link.
+    const attacker = await toCallback('google', { sub: sub(), email: uniqueEmail('csrf'), email_verified: true })
+    const victim = await callback({ path: attacker.path, cookie: '' })
+    expect(victim.status).toBe(400)
+    expect(victim.body.error.code).toBe('oauth_state_invalid')
+    // Nor with the binding cookie of another flow the victim started.
+    const own = await call('GET', '/api/v1/auth/oauth/google', {}, api.app)
+    const other = await toCallback('google', { sub: sub(), email: uniqueEmail('csrf'), email_verified: true })
+    const crossed = await callback({ path: other.path, cookie: bindingCookie(own.headers)!.pair })
+    expect(crossed.status).toBe(400)
+    expect(crossed.body.error.code).toBe('oauth_state_invalid')
+  })
+
+  test('starting a flow is rate limited per IP: the 31st start in a minute → 429 with Retry-After', async () => {
+    const limited = await testAppWith({ ...settings(), TRUST_PROXY: '1' })
+    const ip = randomIp()
+    const start = (from: string) => call('GET', '/api/v1/auth/oauth/google', { headers: { 'x-forwarded-for': from } }, limited.app)
+    const statuses = await Promise.all(Array.from({ length: 30 }, () => start(ip).then((r) => r.status)))
+    expect(statuses).toEqual(Array(30).fill(302))
+    const over = await start(ip)
+    expect(over.status).toBe(429)
+    expect(over.body.error.code).toBe('rate_limited')
+    expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(0)
+    expect(bindingCookie(over.headers)).toBeNull()
+    expect((await start(randomIp())).status).toBe(302)
+  })
+
+  test('the pending state lives in Redis for 10 minutes at most', async () => {
+    const r = await call('GET', '/api/v1/auth/oauth/google', {}, api.app)
+    const state = new URL(r.headers.get('location')!).searchParams.get('state')!
+    const ttl = await api.deps.redis.ttl(api.deps.keys('acct', 'oauth-state', sha256(state)))
+    expect(ttl).toBeGreaterThan(0)
+    expect(ttl).toBeLessThanOrEqual(600)
+  })
+
+  test("taking over a never-verified account clears its MFA factors and recovery codes, not only its password and sessions", async () => {
+    const squatter = await register()
+    const token = squatter.tokens.access_token
+    const setup = await call('POST', '/api/v1/auth/mfa/totp/setup', { token, body: { password: PASSWORD } })
+    const code = new TOTP({ secret: Secret.fromBase32(setup.body.secret), period: 30, digits: 6 }).generate()
+    expect((await call('POST', '/api/v1/auth/mfa/totp/confirm', { token, body: { code } })).status).toBe(200)
+    const r = await signIn('google', { sub: sub(), email: squatter.email, email_verified: true })
+    expect(r.status).toBe(200)
+    expect(r.body.tokens).toBeDefined()
+    expect(r.body.user).toMatchObject({ id: squatter.user.id, mfa_enabled: false, email_verified: true })
+    const [row] = await api.deps.sql`select password_hash, totp_secret, totp_enabled_at, mfa_email_enabled from users where id = ${squatter.user.id}`
+    expect(row).toEqual({ password_hash: null, totp_secret: null, totp_enabled_at: null, mfa_email_enabled: false })
+    const [{ n }] = await api.deps.sql`select count(*)::int as n from recovery_codes where user_id = ${squatter.user.id}`
+    expect(n).toBe(0)
+    expect((await call('GET', '/api/v1/me', { token }, api.app)).body.error.code).toBe('token_revoked')
   })
 })
 
@@ -232,7 +325,8 @@ describe('login_code mode (OAUTH_CLIENT_REDIRECT_URL)', () => {
   })
 
   test('for an MFA user the exchange answers the challenge, exactly as /auth/login would', async () => {
-    const u = await register()
+    // A verified account: linking a never-verified one would clear its MFA (the takeover case).
+    const u = await verifiedUser()
     await call('POST', '/api/v1/auth/mfa/email/enable', { token: u.tokens.access_token, body: { password: PASSWORD } })
     const setup = await mailFor(u.email, 'mfa_code')
     await call('POST', '/api/v1/auth/mfa/email/confirm', { token: u.tokens.access_token, body: { code: codeIn(setup) } })

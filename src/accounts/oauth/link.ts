@@ -4,6 +4,7 @@ import { sendVerification } from '../auth/service'
 import { nowDate } from '../clock'
 import { accountErrors } from '../errors'
 import { sendAccountMail } from '../mail'
+import { deleteRecoveryCodes } from '../mfa/codes'
 import { revokeAllSessions } from '../sessions/service'
 import type { AccountsDeps } from '../types'
 import { isAdminEmail } from '../users/present'
@@ -22,12 +23,14 @@ async function markVerified(deps: AccountsDeps, sql: Parameters<typeof updateUse
 }
 
 /**
- * Linking a provider-verified email to an account whose email was never verified: the password
- * set by whoever registered it is dropped (pre-registration account takeover); the owner can set
- * one with "forgot password". MFA stays on, so an MFA user still gets the challenge.
+ * Linking a provider-verified email to an account whose email was never verified: every
+ * credential set by whoever registered it is dropped (pre-registration account takeover) — the
+ * password, the MFA factors and the recovery codes (their sessions end after the commit). The
+ * owner can set a password with "forgot password" and enrol MFA again.
  */
 async function resetUnprovenCredentials(tx: Tx, userId: string) {
-  await updateUser(tx, userId, { password_hash: null })
+  await deleteRecoveryCodes(tx, userId)
+  await updateUser(tx, userId, { password_hash: null, mfa_email_enabled: false, totp_secret: null, totp_enabled_at: null })
 }
 
 /**

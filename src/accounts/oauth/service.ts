@@ -2,29 +2,39 @@ import * as oidc from 'openid-client'
 import { now } from '../clock'
 import { accountErrors } from '../errors'
 import { completeLogin, type LoginResult } from '../mfa/challenge'
-import { randomToken, sha256 } from '../secrets'
+import { enforceRateLimits } from '../../platform/http/rate-limit'
+import { limits } from '../limits'
+import { randomToken, sameHash, sha256 } from '../secrets'
 import type { AccountsDeps, ClientContext } from '../types'
 import { findUserById } from '../users/queries'
+import { OAUTH_STATE_TTL_SECONDS } from './cookie'
 import { findOrCreateOAuthUser, type ProviderIdentity } from './link'
 import { callbackUrl, providerConfig, type Provider } from './providers'
 
-const STATE_TTL_SECONDS = 600
+const STATE_TTL_SECONDS = OAUTH_STATE_TTL_SECONDS
 const LOGIN_CODE_TTL_SECONDS = 60
 
-type PendingAuth = { provider: Provider; verifier: string; nonce: string; expires_at: number }
+/** `binding` is the hash of the browser-binding cookie's value. */
+type PendingAuth = { provider: Provider; verifier: string; nonce: string; expires_at: number; binding: string }
 
 const stateKey = (deps: Pick<AccountsDeps, 'keys'>, state: string) => deps.keys('acct', 'oauth-state', sha256(state))
 const loginCodeKey = (deps: Pick<AccountsDeps, 'keys'>, code: string) => deps.keys('acct', 'oauth-login', sha256(code))
 
-/** Builds the provider's authorization URL; state, nonce and the PKCE verifier stay in Redis (10 min, single use). */
-export async function startOAuth(deps: AccountsDeps, provider: Provider): Promise<string> {
+/**
+ * Builds the provider's authorization URL; state, nonce and the PKCE verifier stay in Redis
+ * (10 min, single use). Anonymous callers create that state, so starts are limited per IP.
+ * `binding` is the value of the cookie that ties the state to this browser.
+ */
+export async function startOAuth(deps: AccountsDeps, provider: Provider, ctx: ClientContext): Promise<{ url: string; binding: string }> {
+  await enforceRateLimits(deps, [[limits.oauthStartIp, ctx.ip]])
   const conf = await providerConfig(deps.config, provider)
   const verifier = oidc.randomPKCECodeVerifier()
   const state = oidc.randomState()
   const nonce = oidc.randomNonce()
-  const pending: PendingAuth = { provider, verifier, nonce, expires_at: now() + STATE_TTL_SECONDS * 1000 }
-  await deps.redis.set(stateKey(deps, state), JSON.stringify(pending), { EX: STATE_TTL_SECONDS + 60 })
-  return oidc.buildAuthorizationUrl(conf, {
+  const binding = randomToken()
+  const pending: PendingAuth = { provider, verifier, nonce, expires_at: now() + STATE_TTL_SECONDS * 1000, binding: sha256(binding) }
+  await deps.redis.set(stateKey(deps, state), JSON.stringify(pending), { EX: STATE_TTL_SECONDS })
+  const url = oidc.buildAuthorizationUrl(conf, {
     redirect_uri: callbackUrl(deps.config, provider),
     scope: 'openid email profile',
     code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
@@ -32,13 +42,16 @@ export async function startOAuth(deps: AccountsDeps, provider: Provider): Promis
     state,
     nonce,
   }).href
+  return { url, binding }
 }
 
-async function takePending(deps: AccountsDeps, provider: Provider, state: string | undefined): Promise<PendingAuth & { state: string }> {
-  if (!state) throw accountErrors.oauthStateInvalid()
+/** The pending flow of `state`, only for the browser that started it (its binding cookie); single use. */
+async function takePending(deps: AccountsDeps, provider: Provider, state: string | undefined, binding: string | null): Promise<PendingAuth & { state: string }> {
+  if (!state || !binding) throw accountErrors.oauthStateInvalid()
   const raw = await deps.redis.getDel(stateKey(deps, state))
   const pending = raw ? (JSON.parse(raw) as PendingAuth) : null
   if (!pending || pending.provider !== provider || pending.expires_at <= now()) throw accountErrors.oauthStateInvalid()
+  if (!pending.binding || !sameHash(pending.binding, sha256(binding))) throw accountErrors.oauthStateInvalid()
   return { ...pending, state }
 }
 
@@ -67,8 +80,14 @@ export type CallbackOutcome = { result: LoginResult } | { redirect: string }
  * The provider's redirect back to us. Answers what `/auth/login` would, or, with
  * OAUTH_CLIENT_REDIRECT_URL set, redirects the browser to the client app with a 60 s login code.
  */
-export async function oauthCallback(deps: AccountsDeps, provider: Provider, query: Record<string, string | undefined>, ctx: ClientContext): Promise<CallbackOutcome> {
-  const pending = await takePending(deps, provider, query.state)
+export async function oauthCallback(
+  deps: AccountsDeps,
+  provider: Provider,
+  query: Record<string, string | undefined>,
+  ctx: ClientContext,
+  binding: string | null,
+): Promise<CallbackOutcome> {
+  const pending = await takePending(deps, provider, query.state, binding)
   if (query.error || !query.code) throw accountErrors.oauthFailed(query.error ? `The provider answered: ${query.error}` : 'Missing authorization code')
   const identity = await exchangeCode(deps, provider, query, pending)
   const user = await findOrCreateOAuthUser(deps, identity)
