@@ -2,6 +2,7 @@ import { afterEach, describe, expect, test } from 'bun:test'
 import { TOTP, Secret } from 'otpauth'
 import { call } from '../helpers/app'
 import { advanceClock, now, resetClock } from '../../src/accounts/clock'
+import { EMAIL_CODE_INTERVAL_MS } from '../../src/accounts/mfa/limits'
 import { PASSWORD, codeIn, login, mailFor, register } from './helpers'
 import type { Received } from '../helpers/smtp'
 
@@ -18,6 +19,8 @@ async function emailMfaUser() {
   const c = await call('POST', '/api/v1/auth/mfa/email/confirm', { token: u.tokens.access_token, body: { code: codeIn(mail) } })
   expect(c.status).toBe(200)
   expect(c.body.user.mfa_enabled).toBe(true)
+  // The next code may be emailed a minute after this one (SPEC §12).
+  advanceClock(EMAIL_CODE_INTERVAL_MS)
   return { ...u, seen: [mail] as Received[] }
 }
 
@@ -110,12 +113,13 @@ describe('email MFA', () => {
     expect((await call('POST', '/api/v1/auth/mfa/email/confirm', { body: { code } })).status).toBe(401)
   })
 
-  test('MFA verify is rate limited per account', async () => {
-    const u = await emailMfaUser()
+  test('MFA verify is rate limited per account (wrong codes spread over many challenges)', async () => {
+    const u = await totpUser()
     let last = 0
+    // Four wrong codes per challenge never kill one, so only the per-account limit can stop this.
     for (let i = 0; i < 6 && last !== 429; i++) {
       const l = await login(u.email, PASSWORD)
-      for (let j = 0; j < 5 && last !== 429; j++) last = (await verify(l.body.challenge_token, '000001')).status
+      for (let j = 0; j < 4 && last !== 429; j++) last = (await verify(l.body.challenge_token, totpCode(u.secret) === '000001' ? '000002' : '000001')).status
     }
     expect(last).toBe(429)
   })
@@ -167,6 +171,7 @@ describe('TOTP MFA', () => {
     await call('POST', '/api/v1/auth/mfa/email/enable', { token: u.tokens.access_token, body: { password: PASSWORD } })
     const setupMail = await mailFor(u.email, 'mfa_code')
     await call('POST', '/api/v1/auth/mfa/email/confirm', { token: u.tokens.access_token, body: { code: codeIn(setupMail) } })
+    advanceClock(EMAIL_CODE_INTERVAL_MS)
     const l = await login(u.email, PASSWORD)
     expect(l.body.methods).toEqual(['email', 'totp'])
     const code = codeIn(await mailFor(u.email, 'mfa_code', [setupMail]))

@@ -214,6 +214,7 @@ describe('GET /auth/oauth/:provider/callback', () => {
     await call('POST', '/api/v1/auth/mfa/email/enable', { token: u.tokens.access_token, body: { password: PASSWORD } })
     const setup = await mailFor(u.email, 'mfa_code')
     await call('POST', '/api/v1/auth/mfa/email/confirm', { token: u.tokens.access_token, body: { code: codeIn(setup) } })
+    advanceClock(60_000) // the next code may be emailed a minute later
     const r = await signIn('google', { sub: sub(), email: u.email, email_verified: true })
     expect(r.status).toBe(200)
     expect(r.body).toMatchObject({ mfa_required: true, methods: ['email'] })
@@ -330,6 +331,7 @@ describe('login_code mode (OAUTH_CLIENT_REDIRECT_URL)', () => {
     await call('POST', '/api/v1/auth/mfa/email/enable', { token: u.tokens.access_token, body: { password: PASSWORD } })
     const setup = await mailFor(u.email, 'mfa_code')
     await call('POST', '/api/v1/auth/mfa/email/confirm', { token: u.tokens.access_token, body: { code: codeIn(setup) } })
+    advanceClock(60_000) // the next code may be emailed a minute later
     const code = await loginCode({ sub: sub(), email: u.email, email_verified: true })
     const r = await exchange(code)
     expect(r.body).toMatchObject({ mfa_required: true, methods: ['email'] })

@@ -1,6 +1,8 @@
 import { signTypedToken, verifyTypedToken } from '../../platform/http/auth'
+import { httpErrors } from '../../platform/http/errors'
 import { enforceRateLimits } from '../../platform/http/rate-limit'
 import { now } from '../clock'
+import { rememberDevice } from '../devices'
 import { accountErrors } from '../errors'
 import { limits } from '../limits'
 import { sendAccountMail } from '../mail'
@@ -12,6 +14,7 @@ import type { User } from '../users/model'
 import { findUserById, type UserRow } from '../users/queries'
 import { takeAttempt } from './attempts'
 import { checkSecondFactor, codeHash } from './codes'
+import { assertMfaNotLocked, recordFailedChallenge, takeEmailCodeSlot } from './limits'
 
 export const CHALLENGE_TTL_SECONDS = 600
 export const MAX_CODE_ATTEMPTS = 5
@@ -29,9 +32,17 @@ export async function emailCode(deps: Pick<AccountsDeps, 'queues'>, user: UserRo
 /**
  * Starts the second step of a login: a signed `mfa_challenge` token naming a server-side
  * record (Redis) that holds the emailed code's hash, its expiry and the wrong-code count.
+ * Refused (429) while the account's MFA is locked. When no code may be emailed yet (1 per
+ * 60 s, 5 per hour), a TOTP user is offered TOTP only; an email-only user gets 429.
  */
 export async function startChallenge(deps: AccountsDeps, user: UserRow): Promise<MfaChallenge> {
-  const methods = mfaMethods(user)
+  await assertMfaNotLocked(deps, user.id)
+  let methods = mfaMethods(user)
+  if (methods.includes('email')) {
+    const wait = await takeEmailCodeSlot(deps, user.id)
+    if (wait > 0 && !methods.includes('totp')) throw httpErrors.rateLimited(wait / 1000)
+    if (wait > 0) methods = ['totp']
+  }
   const cid = randomToken(16)
   const code = methods.includes('email') ? sixDigitCode() : undefined
   const key = challengeKey(deps, cid)
@@ -54,11 +65,15 @@ export async function completeLogin(deps: AccountsDeps, user: UserRow, ctx: Clie
   return { user: toUser(user), tokens: await openSession(deps, user, ctx) }
 }
 
-/** Completes a challenge with an emailed, TOTP or recovery code; the 5th wrong code kills it. */
+/**
+ * Completes a challenge with an emailed, TOTP or recovery code; the 5th wrong code kills it and
+ * counts towards the account's lockout. `device` is the id for the device cookie.
+ */
 export async function verifyChallenge(deps: AccountsDeps, token: string, code: string, ctx: ClientContext) {
   await enforceRateLimits(deps, [[limits.mfaIp, ctx.ip]])
   const payload = await verifyTypedToken(deps.config.JWT_SECRET, token, 'mfa_challenge', 'challenge_expired', 'challenge_expired')
   const cid = typeof payload.cid === 'string' ? payload.cid : ''
+  await assertMfaNotLocked(deps, payload.sub)
   await enforceRateLimits(deps, [[limits.mfaAccount, payload.sub]])
   const key = challengeKey(deps, cid)
   const rec = await deps.redis.hGetAll(key)
@@ -69,11 +84,15 @@ export async function verifyChallenge(deps: AccountsDeps, token: string, code: s
   if (attempt === null) throw accountErrors.challengeExpired()
   const ok = await checkSecondFactor(deps, user, code, { context: cid, hash: rec.code_hash || undefined })
   if (!ok) {
-    if (attempt >= MAX_CODE_ATTEMPTS) await deps.redis.del(key)
+    if (attempt >= MAX_CODE_ATTEMPTS) {
+      await deps.redis.del(key)
+      await recordFailedChallenge(deps, user.id)
+    }
     throw accountErrors.invalidCode()
   }
   // Single use: of two concurrent right answers only the one that deletes the record wins.
   if ((await deps.redis.del(key)) !== 1) throw accountErrors.challengeExpired()
   if (user.status !== 'active') throw accountErrors.suspended()
-  return { user: toUser(user), tokens: await openSession(deps, user, ctx) }
+  const result = { user: toUser(user), tokens: await openSession(deps, user, ctx) }
+  return { result, device: await rememberDevice(deps, user.id, ctx) }
 }

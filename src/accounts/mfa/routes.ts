@@ -2,6 +2,7 @@ import { Elysia } from 'elysia'
 import { authGuard } from '../../platform/http/auth'
 import { errorResponses } from '../../platform/http/errors'
 import { Accepted, AuthResult } from '../auth/model'
+import { DEVICE_COOKIE, deviceCookie } from '../devices'
 import { clientContext } from '../request-context'
 import type { AccountsDeps } from '../types'
 import { UserEnvelope } from '../users/model'
@@ -13,9 +14,18 @@ import { confirmEmailMfa, confirmTotp, disableMfa, setupTotp, startEmailMfa } fr
 export function mfaRoutes(deps: AccountsDeps) {
   return new Elysia({ prefix: '/auth/mfa', tags: ['auth'] })
     .use(authGuard(deps))
-    .post('/verify', ({ body, request }) => verifyChallenge(deps, body.challenge_token, body.code, clientContext(request)), {
+    .post('/verify', async ({ body, request, cookie }) => {
+      const { result, device } = await verifyChallenge(deps, body.challenge_token, body.code, clientContext(request))
+      cookie[DEVICE_COOKIE]!.set(deviceCookie(deps.config, device))
+      return result
+    }, {
       body: VerifyBody,
-      detail: { summary: 'Complete a login challenge with an emailed, TOTP or recovery code; 5 wrong codes kill the challenge' },
+      detail: {
+        summary: 'Complete a login challenge with an emailed, TOTP or recovery code; 5 wrong codes kill the challenge',
+        description:
+          'Every further failed challenge of the account within an hour locks its MFA for 1, 2, 4 … minutes (429 `rate_limited` with Retry-After). ' +
+          'Success sets the HttpOnly `lyceum_device` cookie like /auth/login.',
+      },
       response: { 200: AuthResult, ...errorResponses(401, 403, 422, 429) },
     })
     .post('/email/enable', async ({ auth, body, set }) => {
@@ -24,8 +34,11 @@ export function mfaRoutes(deps: AccountsDeps) {
     }, {
       auth: true,
       body: PasswordBody,
-      detail: { summary: 'Email a 6-digit code (10 min) to confirm email MFA; the same code also proves a factor for /auth/mfa/disable' },
-      response: { 202: Accepted, ...errorResponses(401, 422) },
+      detail: {
+        summary: 'Email a 6-digit code (10 min) to confirm email MFA; the same code also proves a factor for /auth/mfa/disable',
+        description: 'At most one emailed code per 60 s and 5 per hour per account (this route and login challenges together): 429 `rate_limited` with Retry-After.',
+      },
+      response: { 202: Accepted, ...errorResponses(401, 422, 429) },
     })
     .post('/email/confirm', ({ auth, body }) => confirmEmailMfa(deps, auth.userId, body.code), {
       auth: true,

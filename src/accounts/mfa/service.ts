@@ -7,14 +7,16 @@ import { toUser } from '../users/present'
 import { enableTotp, findUserById, updateUser, type UserRow } from '../users/queries'
 import { CHALLENGE_TTL_SECONDS, MAX_CODE_ATTEMPTS, emailCode } from './challenge'
 import { takeAttempt } from './attempts'
+import { assertEmailCodeSlot } from './limits'
 import { deleteRecoveryCodes, checkSecondFactor, checkTotp, codeHash, codeMatches, newTotpSecret, replaceRecoveryCodes, totpFor } from './codes'
 
 // The emailed code of a signed-in user (enabling email MFA, or proving a factor to disable MFA).
 const userCodeKey = (deps: Pick<AccountsDeps, 'keys'>, userId: string) => deps.keys('acct', 'mfa-user-code', userId)
 
-/** Emails a 6-digit code to the signed-in user (after re-checking the password). */
+/** Emails a 6-digit code to the signed-in user (after re-checking the password; 1 per 60 s, 5 per hour). */
 export async function startEmailMfa(deps: AccountsDeps, userId: string, password: string) {
   const user = await assertPassword(deps, userId, password)
+  await assertEmailCodeSlot(deps, user.id)
   const code = sixDigitCode()
   const key = userCodeKey(deps, user.id)
   await deps.redis.hSet(key, { code_hash: codeHash(user.id, code), expires_at: String(now() + CHALLENGE_TTL_SECONDS * 1000), attempts: '0' })
