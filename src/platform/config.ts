@@ -1,5 +1,6 @@
 import { Type as T, type Static, type TSchema } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
+import { parseDataKey } from './crypto'
 
 /**
  * Every setting of SPEC §10, parsed once from the environment.
@@ -19,6 +20,8 @@ export const ConfigSchema = T.Object({
   /** Prefix of every Redis key, pub/sub channel and BullMQ queue: lets runs share one Redis. */
   REDIS_PREFIX: T.String({ default: 'lyceum', pattern: '^[A-Za-z0-9_.-]+$' }),
   JWT_SECRET: T.String({ default: 'dev-only-insecure-secret-change-me-0123456789', minLength: 16 }),
+  /** 32 random bytes (hex or base64) encrypting secrets at rest (platform/crypto.ts); a dev key outside production. */
+  DATA_ENCRYPTION_KEY: Str(),
   ACCESS_TOKEN_TTL: Int(900, 1),
   REFRESH_TOKEN_TTL: Int(2592000, 60),
   TRUST_PROXY: T.String({ default: 'false', pattern: '^(true|false|[0-9]+)$' }),
@@ -91,7 +94,9 @@ function crossChecks(raw: Raw, given: Set<string>): string[] {
       bad.push('JWT_SECRET (production needs at least 32 bytes)')
     }
     if (!raw.PUBLIC_URL) bad.push('PUBLIC_URL (required in production)')
+    if (!raw.DATA_ENCRYPTION_KEY) bad.push('DATA_ENCRYPTION_KEY (required in production: 32 random bytes, hex or base64)')
   }
+  if (raw.DATA_ENCRYPTION_KEY && !parseDataKey(raw.DATA_ENCRYPTION_KEY)) bad.push('DATA_ENCRYPTION_KEY (must be 32 bytes: 64 hex or 44 base64 characters)')
   if (raw.AI_PROVIDER === 'openai' && !raw.OPENAI_API_KEY) bad.push('OPENAI_API_KEY (required when AI_PROVIDER=openai)')
   if (raw.STORAGE_DRIVER === 's3') {
     for (const k of ['S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const) {

@@ -36,8 +36,16 @@ describe('config', () => {
 
   test('production needs a 32-byte JWT_SECRET and PUBLIC_URL', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET.*PUBLIC_URL/)
-    const ok = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), PUBLIC_URL: 'https://lyceum.example/' })
+    const ok = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), PUBLIC_URL: 'https://lyceum.example/', DATA_ENCRYPTION_KEY: 'cd'.repeat(32) })
     expect(ok.PUBLIC_URL).toBe('https://lyceum.example')
+  })
+
+  test('DATA_ENCRYPTION_KEY: 32 bytes as hex or base64, required in production', () => {
+    expect(() => loadConfig({ DATA_ENCRYPTION_KEY: 'too-short' })).toThrow(/DATA_ENCRYPTION_KEY/)
+    expect(loadConfig({ DATA_ENCRYPTION_KEY: 'ab'.repeat(32) }).DATA_ENCRYPTION_KEY).toBe('ab'.repeat(32))
+    const prod = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), PUBLIC_URL: 'https://lyceum.example' }
+    expect(() => loadConfig(prod)).toThrow(/DATA_ENCRYPTION_KEY/)
+    expect(() => loadConfig({ ...prod, DATA_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64') })).not.toThrow(/DATA_ENCRYPTION_KEY/)
   })
 
   test('s3 storage needs its credentials', () => {
