@@ -47,8 +47,8 @@ describe('DATA_ENCRYPTION_KEY', () => {
   })
 
   test('development and test fall back to a fixed dev key; production uses only the given one', () => {
-    expect(dataKeyOf({ NODE_ENV: 'test', DATA_ENCRYPTION_KEY: undefined }).toString('hex')).toBe(DEV_DATA_KEY_HEX)
+    expect(dataKeyOf({ NODE_ENV: 'test' }).toString('hex')).toBe(DEV_DATA_KEY_HEX)
     expect(dataKeyOf({ NODE_ENV: 'production', DATA_ENCRYPTION_KEY: key.toString('base64') }).equals(key)).toBe(true)
-    expect(() => dataKeyOf({ NODE_ENV: 'production', DATA_ENCRYPTION_KEY: undefined })).toThrow()
+    expect(() => dataKeyOf({ NODE_ENV: 'production' })).toThrow()
   })
 })
