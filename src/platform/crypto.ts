@@ -30,7 +30,7 @@ export function parseDataKey(value: string): Buffer | null {
 }
 
 /** The data key of these settings: DATA_ENCRYPTION_KEY, or the dev key outside production. */
-export function dataKeyOf(config: Pick<Config, 'NODE_ENV' | 'DATA_ENCRYPTION_KEY'>): Buffer {
+export function dataKeyOf(config: { NODE_ENV: Config['NODE_ENV']; DATA_ENCRYPTION_KEY?: string | undefined }): Buffer {
   if (config.DATA_ENCRYPTION_KEY) {
     const key = parseDataKey(config.DATA_ENCRYPTION_KEY)
     if (!key) throw new Error('DATA_ENCRYPTION_KEY must be 32 bytes as hex or base64')
