@@ -1,6 +1,7 @@
 import { config } from './platform/config'
 import { createDeps, type Deps } from './platform/deps'
 import { migrate } from './platform/migrate'
+import { sealLegacyMfaSecrets } from './accounts/public'
 import { createApp, type App } from './app'
 
 /**
@@ -32,6 +33,8 @@ if (import.meta.main) {
   try {
     const deps = await createDeps(config, { role: 'api' })
     await migrate(deps.sql)
+    const sealed = await sealLegacyMfaSecrets(deps)
+    if (sealed.totp || sealed.recovery_codes) deps.log.info('sealed legacy MFA secrets', sealed)
     serve(createApp(deps), deps)
   } catch (err) {
     // One clear line instead of a stack trace: the usual causes are a missing database or a stopped service.

@@ -49,3 +49,6 @@ export async function countUsersByRole(sql: Tx): Promise<{ total: number; by_rol
   for (const r of rows) by_role[r.role] = r.n
   return { total: rows.reduce((a, r) => a + r.n, 0), by_role }
 }
+
+/** Start-up step: seals TOTP seeds and keys recovery codes written before SPEC §12 (idempotent). */
+export { sealLegacyMfaSecrets } from './mfa/secret-store'

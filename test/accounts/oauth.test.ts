@@ -285,8 +285,8 @@ describe('OAuth under attack (SPEC §12)', () => {
     expect(r.status).toBe(200)
     expect(r.body.tokens).toBeDefined()
     expect(r.body.user).toMatchObject({ id: squatter.user.id, mfa_enabled: false, email_verified: true })
-    const [row] = await api.deps.sql`select password_hash, totp_secret, totp_enabled_at, mfa_email_enabled from users where id = ${squatter.user.id}`
-    expect(row).toEqual({ password_hash: null, totp_secret: null, totp_enabled_at: null, mfa_email_enabled: false })
+    const [row] = await api.deps.sql`select password_hash, totp_secret, totp_secret_enc, totp_enabled_at, mfa_email_enabled from users where id = ${squatter.user.id}`
+    expect(row).toEqual({ password_hash: null, totp_secret: null, totp_secret_enc: null, totp_enabled_at: null, mfa_email_enabled: false })
     const [{ n }] = await api.deps.sql`select count(*)::int as n from recovery_codes where user_id = ${squatter.user.id}`
     expect(n).toBe(0)
     expect((await call('GET', '/api/v1/me', { token }, api.app)).body.error.code).toBe('token_revoked')

@@ -8,6 +8,7 @@ import { enableTotp, findUserById, updateUser, type UserRow } from '../users/que
 import { CHALLENGE_TTL_SECONDS, MAX_CODE_ATTEMPTS, emailCode } from './challenge'
 import { takeAttempt } from './attempts'
 import { assertEmailCodeSlot } from './limits'
+import { sealTotpSecret, totpSecretOf } from './secret-store'
 import { deleteRecoveryCodes, checkSecondFactor, checkTotp, codeHash, codeMatches, newTotpSecret, replaceRecoveryCodes, totpFor } from './codes'
 
 // The emailed code of a signed-in user (enabling email MFA, or proving a factor to disable MFA).
@@ -58,7 +59,7 @@ export async function setupTotp(deps: AccountsDeps, userId: string, password: st
   const user = await assertPassword(deps, userId, password)
   if (user.totp_enabled_at) throw accountErrors.mfaAlreadyEnabled()
   const secret = newTotpSecret()
-  await updateUser(deps.sql, user.id, { totp_secret: secret })
+  await updateUser(deps.sql, user.id, { totp_secret_enc: sealTotpSecret(deps.config, user.id, secret), totp_secret: null })
   return { secret, otpauth_url: totpFor(secret, user.email).toString() }
 }
 
@@ -66,13 +67,13 @@ export async function setupTotp(deps: AccountsDeps, userId: string, password: st
 export async function confirmTotp(deps: AccountsDeps, userId: string, code: string) {
   const user = await assertUser(deps, userId)
   if (user.totp_enabled_at) throw accountErrors.mfaAlreadyEnabled()
-  if (!user.totp_secret) throw accountErrors.mfaSetupRequired()
-  if (!(await checkTotp(deps, user, code, false))) throw accountErrors.invalidCode()
-  const secret = user.totp_secret
+  const stored = await totpSecretOf(deps, user)
+  if (!stored) throw accountErrors.mfaSetupRequired()
+  if (!(await checkTotp(deps, user, stored.secret, code, false))) throw accountErrors.invalidCode()
   const recovery_codes = await deps.sql.begin(async (tx) => {
     // Conditional: a concurrent confirm or a new setup in between must not enable a secret twice or unseen.
-    if (!(await enableTotp(tx, user.id, secret, nowDate()))) throw accountErrors.mfaAlreadyEnabled()
-    return replaceRecoveryCodes(tx, user.id)
+    if (!(await enableTotp(tx, user.id, stored.sealed, nowDate()))) throw accountErrors.mfaAlreadyEnabled()
+    return replaceRecoveryCodes(tx, deps.config, user.id)
   })
   return { recovery_codes }
 }
@@ -86,7 +87,7 @@ export async function disableMfa(deps: AccountsDeps, userId: string, password: s
   await deps.redis.del(userCodeKey(deps, userId))
   const updated = await deps.sql.begin(async (tx) => {
     await deleteRecoveryCodes(tx, userId)
-    return updateUser(tx, userId, { mfa_email_enabled: false, totp_secret: null, totp_enabled_at: null })
+    return updateUser(tx, userId, { mfa_email_enabled: false, totp_secret: null, totp_secret_enc: null, totp_enabled_at: null })
   })
   return { user: toUser(updated!) }
 }

@@ -30,7 +30,7 @@ async function markVerified(deps: AccountsDeps, sql: Parameters<typeof updateUse
  */
 async function resetUnprovenCredentials(tx: Tx, userId: string) {
   await deleteRecoveryCodes(tx, userId)
-  await updateUser(tx, userId, { password_hash: null, mfa_email_enabled: false, totp_secret: null, totp_enabled_at: null })
+  await updateUser(tx, userId, { password_hash: null, mfa_email_enabled: false, totp_secret: null, totp_secret_enc: null, totp_enabled_at: null })
 }
 
 /**

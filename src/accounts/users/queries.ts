@@ -14,7 +14,10 @@ export type UserRow = {
   email_verified_at: Date | null
   avatar_file_id: string | null
   mfa_email_enabled: boolean
+  /** A TOTP seed written before SPEC §12 (plaintext), until it is sealed into `totp_secret_enc`. */
   totp_secret: string | null
+  /** The TOTP seed sealed with AES-256-GCM (mfa/secret-store.ts). */
+  totp_secret_enc: string | null
   totp_enabled_at: Date | null
   created_at: Date
 }
@@ -42,7 +45,7 @@ export async function insertUser(
 }
 
 type UserPatch = Partial<
-  Pick<UserRow, 'password_hash' | 'display_name' | 'role' | 'status' | 'locale' | 'email_verified_at' | 'avatar_file_id' | 'mfa_email_enabled' | 'totp_secret' | 'totp_enabled_at'>
+  Pick<UserRow, 'password_hash' | 'display_name' | 'role' | 'status' | 'locale' | 'email_verified_at' | 'avatar_file_id' | 'mfa_email_enabled' | 'totp_secret' | 'totp_secret_enc' | 'totp_enabled_at'>
 >
 
 /** Updates the given columns (only keys present in `patch`). */
@@ -55,11 +58,11 @@ export async function updateUser(sql: Tx, id: string, patch: UserPatch): Promise
   return row ?? null
 }
 
-/** Turns TOTP on for the secret that was confirmed; false if it changed or TOTP is already on. */
-export async function enableTotp(sql: Tx, id: string, secret: string, now: Date): Promise<boolean> {
+/** Turns TOTP on for the (sealed) secret that was confirmed; false if it changed or TOTP is already on. */
+export async function enableTotp(sql: Tx, id: string, sealedSecret: string, now: Date): Promise<boolean> {
   const rows = await sql`
     update users set totp_enabled_at = ${now}, updated_at = now()
-    where id = ${id} and totp_secret = ${secret} and totp_enabled_at is null returning id`
+    where id = ${id} and totp_secret_enc = ${sealedSecret} and totp_enabled_at is null returning id`
   forgetUser(id)
   return rows.length > 0
 }
