@@ -82,7 +82,10 @@ describe('MFA lockout after failed challenges', () => {
     await failChallenge(u)
     expect((await login(u.email, PASSWORD)).status).toBe(429)
     const l = await login(other.email, PASSWORD)
-    expect((await verify(l.body.challenge_token, totpCode(other.secret))).status).toBe(200)
+    const ok = await verify(l.body.challenge_token, totpCode(other.secret))
+    expect(ok.status).toBe(200)
+    // A completed challenge marks the device as known, like a password login that issues tokens.
+    expect(ok.headers.getSetCookie().find((c) => c.startsWith('lyceum_device='))).toContain('HttpOnly')
   })
 })
 

@@ -5,7 +5,8 @@
  */
 import { describe, expect, test } from 'bun:test'
 import { TOTP, Secret } from 'otpauth'
-import { call, testApp } from '../helpers/app'
+import { randomBytes } from 'node:crypto'
+import { call, testApp, testAppWith } from '../helpers/app'
 import { uniqueEmail } from '../helpers/factories'
 import { sha256 } from '../../src/accounts/secrets'
 import { sealLegacyMfaSecrets } from '../../src/accounts/public'
@@ -98,6 +99,19 @@ describe('TOTP secrets at rest', () => {
     expect((await verify(l.body.challenge_token, totpCode(a.secret))).status).toBe(200)
     const l2 = await login(b.email, PASSWORD)
     expect((await verify(l2.body.challenge_token, b.codes[1]!.toUpperCase())).status).toBe(200)
+  })
+
+  test('under another DATA_ENCRYPTION_KEY a sealed seed is never accepted: 401 invalid_code, not a 500', async () => {
+    const u = await register()
+    const s = await call('POST', '/api/v1/auth/mfa/totp/setup', { token: u.tokens.access_token, body: { password: PASSWORD } })
+    const c = await call('POST', '/api/v1/auth/mfa/totp/confirm', { token: u.tokens.access_token, body: { code: totpCode(s.body.secret) } })
+    const rotated = await testAppWith({ DATA_ENCRYPTION_KEY: randomBytes(32).toString('hex') })
+    const l = await call('POST', '/api/v1/auth/login', { body: { email: u.email, password: PASSWORD } }, rotated.app)
+    const viaTotp = await call('POST', '/api/v1/auth/mfa/verify', { body: { challenge_token: l.body.challenge_token, code: totpCode(s.body.secret, 1) } }, rotated.app)
+    expect(viaTotp.status).toBe(401)
+    expect(viaTotp.body.error.code).toBe('invalid_code')
+    const viaRecovery = await call('POST', '/api/v1/auth/mfa/verify', { body: { challenge_token: l.body.challenge_token, code: c.body.recovery_codes[0] } }, rotated.app)
+    expect(viaRecovery.status).toBe(401)
   })
 
   test('disabling MFA removes the sealed seed', async () => {
