@@ -68,6 +68,7 @@ export async function waitUp(url: string, ms = 20000) {
 const PRODUCTION = {
   NODE_ENV: 'production',
   JWT_SECRET: 'bench-only-secret-of-more-than-thirty-two-bytes-0123456789',
+  DATA_ENCRYPTION_KEY: 'be'.repeat(32),
   PUBLIC_URL: 'http://localhost:3000',
 }
 

@@ -53,6 +53,7 @@ const env = () => ({
   REDIS_URL: process.env.REDIS_URL!,
   REDIS_PREFIX: prefix,
   JWT_SECRET: 'a-production-like-secret-of-more-than-32-bytes-for-the-image-test',
+  DATA_ENCRYPTION_KEY: '5e'.repeat(32),
   PUBLIC_URL: 'http://localhost:8080',
   TRUST_PROXY: '1',
   SMTP_URL: process.env.SMTP_URL!,
