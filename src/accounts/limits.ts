@@ -1,3 +1,4 @@
+import type { Config } from '../platform/config'
 import type { RateLimitRule } from '../platform/http/rate-limit'
 
 /**
@@ -9,9 +10,6 @@ import type { RateLimitRule } from '../platform/http/rate-limit'
  */
 export const limits = {
   loginIp: { name: 'login-ip', limit: 300, windowSeconds: 60 },
-  loginFailuresAccountIp: { name: 'login-fail-account-ip', limit: 10, windowSeconds: 15 * 60 },
-  loginFailuresAccount: { name: 'login-fail-account', limit: 50, windowSeconds: 60 * 60 },
-  oauthStartIp: { name: 'oauth-start-ip', limit: 30, windowSeconds: 60 },
   registerIp: { name: 'register-ip', limit: 300, windowSeconds: 5 * 60 },
   forgotIp: { name: 'forgot-ip', limit: 100, windowSeconds: 10 * 60 },
   forgotAccount: { name: 'forgot-account', limit: 5, windowSeconds: 60 * 60 },
@@ -21,3 +19,11 @@ export const limits = {
   refreshAccount: { name: 'refresh-account', limit: 60, windowSeconds: 60 },
   resendAccount: { name: 'resend-verification', limit: 5, windowSeconds: 60 * 60 },
 } satisfies Record<string, RateLimitRule>
+
+/** The limits of SPEC §12 "Credentials under attack" with their settings (0 = off). */
+export const credentialLimits = (config: Config) =>
+  ({
+    loginFailuresAccountIp: { name: 'login-fail-account-ip', limit: config.LIMIT_LOGIN_FAILURES_PER_ACCOUNT_IP, windowSeconds: 15 * 60 },
+    loginFailuresAccount: { name: 'login-fail-account', limit: config.LIMIT_LOGIN_FAILURES_PER_ACCOUNT, windowSeconds: 60 * 60 },
+    oauthStartIp: { name: 'oauth-start-ip', limit: config.LIMIT_OAUTH_STARTS_PER_MIN, windowSeconds: 60 },
+  }) satisfies Record<string, RateLimitRule>

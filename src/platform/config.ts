@@ -61,6 +61,12 @@ export const ConfigSchema = T.Object({
   CORS_ORIGINS: T.String({ default: '' }),
   ORDER_TTL_MINUTES: Int(30, 1),
   ADMIN_EMAILS: T.String({ default: '' }),
+  /** Credentials under attack (SPEC §12; 0 turns a limit off): failed logins per (account, IP) per 15 min, per account per hour. */
+  LIMIT_LOGIN_FAILURES_PER_ACCOUNT_IP: Int(10),
+  LIMIT_LOGIN_FAILURES_PER_ACCOUNT: Int(50),
+  /** OAuth flows started per IP per minute; emailed MFA codes per account per hour (and 1 per 60 s). */
+  LIMIT_OAUTH_STARTS_PER_MIN: Int(30),
+  LIMIT_MFA_EMAILS_PER_HOUR: Int(5),
   LOG_LEVEL: T.Union([T.Literal('debug'), T.Literal('info'), T.Literal('warn'), T.Literal('error'), T.Literal('silent')], { default: 'info' }),
   SHUTDOWN_TIMEOUT_MS: Int(15000, 0),
   // Per-user limits of SPEC §12 (0 turns a limit off).

@@ -128,3 +128,21 @@ describe('login failures per account (50 per hour) and the known-device exemptio
     expect(second.pair).toBe(first.pair)
   })
 })
+
+describe('the limits are settings', () => {
+  test('LIMIT_LOGIN_FAILURES_PER_ACCOUNT_IP / _PER_ACCOUNT set the numbers; 0 turns them off', async () => {
+    const strict = await testAppWith({ TRUST_PROXY: '1', LIMIT_LOGIN_FAILURES_PER_ACCOUNT_IP: '2', LIMIT_LOGIN_FAILURES_PER_ACCOUNT: '3' })
+    const u = await register()
+    const ip = randomIp()
+    expect(await failures(ip, u.email, 2, strict)).toEqual([401, 401])
+    expect((await loginFrom(ip, u.email, PASSWORD, { app: strict })).status).toBe(429)
+    expect((await loginFrom(randomIp(), u.email, 'wrong-password-3', { app: strict })).status).toBe(401)
+    expect((await loginFrom(randomIp(), u.email, PASSWORD, { app: strict })).status).toBe(429)
+
+    const off = await testAppWith({ TRUST_PROXY: '1', LIMIT_LOGIN_FAILURES_PER_ACCOUNT_IP: '0', LIMIT_LOGIN_FAILURES_PER_ACCOUNT: '0' })
+    const v = await register()
+    const ip2 = randomIp()
+    expect(await failures(ip2, v.email, 12, off)).toEqual(Array(12).fill(401))
+    expect((await loginFrom(ip2, v.email, PASSWORD, { app: off })).status).toBe(200)
+  })
+})

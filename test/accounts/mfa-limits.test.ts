@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, test } from 'bun:test'
 import { TOTP, Secret } from 'otpauth'
-import { call } from '../helpers/app'
+import { call, testAppWith } from '../helpers/app'
 import { advanceClock, now, resetClock } from '../../src/accounts/clock'
 import { PASSWORD, codeIn, login, mailFor, mailsTo, register } from './helpers'
 import type { Received } from '../helpers/smtp'
@@ -120,6 +120,13 @@ describe('emailed codes: at most 1 per 60 s and 5 per hour per account', () => {
     expect(later.body.mfa_required).toBe(true)
     const code = codeIn(await mailFor(u.email, 'mfa_code', seen))
     expect((await verify(later.body.challenge_token, code)).status).toBe(200)
+  })
+
+  test('LIMIT_MFA_EMAILS_PER_HOUR=0 turns the emailed-code limits off', async () => {
+    const off = await testAppWith({ LIMIT_MFA_EMAILS_PER_HOUR: '0' })
+    const u = await register()
+    const enable = () => call('POST', '/api/v1/auth/mfa/email/enable', { token: u.tokens.access_token, body: { password: PASSWORD } }, off.app)
+    expect([(await enable()).status, (await enable()).status, (await enable()).status]).toEqual([202, 202, 202])
   })
 
   test('with TOTP on as well, a login while codes are throttled offers TOTP only and sends no email', async () => {

@@ -265,6 +265,11 @@ describe('OAuth under attack (SPEC §12)', () => {
     expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(0)
     expect(bindingCookie(over.headers)).toBeNull()
     expect((await start(randomIp())).status).toBe(302)
+    // LIMIT_OAUTH_STARTS_PER_MIN sets the number (0 = off).
+    const strict = await testAppWith({ ...settings(), TRUST_PROXY: '1', LIMIT_OAUTH_STARTS_PER_MIN: '1' })
+    const ip2 = randomIp()
+    expect((await call('GET', '/api/v1/auth/oauth/google', { headers: { 'x-forwarded-for': ip2 } }, strict.app)).status).toBe(302)
+    expect((await call('GET', '/api/v1/auth/oauth/google', { headers: { 'x-forwarded-for': ip2 } }, strict.app)).status).toBe(429)
   })
 
   test('the pending state lives in Redis for 10 minutes at most', async () => {

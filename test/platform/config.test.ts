@@ -11,6 +11,7 @@ describe('config', () => {
     expect(c.ORDER_TTL_MINUTES).toBe(30)
     expect(c.PUBLIC_URL).toBe('http://localhost:3000')
     expect(c.TRUST_PROXY).toBe(0)
+    expect([c.LIMIT_LOGIN_FAILURES_PER_ACCOUNT_IP, c.LIMIT_LOGIN_FAILURES_PER_ACCOUNT, c.LIMIT_OAUTH_STARTS_PER_MIN, c.LIMIT_MFA_EMAILS_PER_HOUR]).toEqual([10, 50, 30, 5])
   })
 
   test('strings are converted and lists split', () => {

@@ -6,7 +6,7 @@ import { nowDate } from '../clock'
 import { isKnownDevice, rememberDevice } from '../devices'
 import { consumeEmailToken, createEmailToken } from '../email-tokens'
 import { accountErrors } from '../errors'
-import { limits } from '../limits'
+import { credentialLimits, limits } from '../limits'
 import { appLink, sendAccountMail } from '../mail'
 import { completeLogin, type LoginResult } from '../mfa/challenge'
 import { assertPasswordAllowed, hashPassword, verifyPassword } from '../passwords/policy'
@@ -52,19 +52,20 @@ export async function register(deps: AccountsDeps, body: { email: string; passwo
 export async function login(deps: AccountsDeps, body: { email: string; password: string }, ctx: ClientContext): Promise<{ result: LoginResult; device?: string }> {
   const account = body.email.trim().toLowerCase()
   await enforceRateLimits(deps, [[limits.loginIp, ctx.ip]])
+  const rules = credentialLimits(deps.config)
   const pair = `${account}|${ctx.ip}`
-  const pairTake = await takeRateLimit(deps, limits.loginFailuresAccountIp, pair)
+  const pairTake = await takeRateLimit(deps, rules.loginFailuresAccountIp, pair)
   if (!pairTake.allowed) throw httpErrors.rateLimited(pairTake.retryAfterSeconds)
   const user = await findUserByEmail(deps.sql, account)
-  const accountTake = await takeRateLimit(deps, limits.loginFailuresAccount, account)
+  const accountTake = await takeRateLimit(deps, rules.loginFailuresAccount, account)
   if (!accountTake.allowed && !(user && (await isKnownDevice(deps, user.id, ctx)))) {
-    await refundRateLimit(deps, limits.loginFailuresAccountIp, pair)
+    await refundRateLimit(deps, rules.loginFailuresAccountIp, pair)
     throw httpErrors.rateLimited(accountTake.retryAfterSeconds)
   }
   const ok = await verifyPassword(body.password, user?.password_hash)
   if (!user || !ok) throw accountErrors.invalidCredentials()
-  await resetRateLimit(deps, limits.loginFailuresAccountIp, pair)
-  if (accountTake.allowed) await refundRateLimit(deps, limits.loginFailuresAccount, account)
+  await resetRateLimit(deps, rules.loginFailuresAccountIp, pair)
+  if (accountTake.allowed) await refundRateLimit(deps, rules.loginFailuresAccount, account)
   const result = await completeLogin(deps, user, ctx)
   return { result, device: 'tokens' in result ? await rememberDevice(deps, user.id, ctx) : undefined }
 }

@@ -3,7 +3,7 @@
  * from the accounts clock so tests move time instead of sleeping; keys still expire in real time.
  * - Lockout: 5 wrong codes kill a challenge; the second failed challenge within an hour of the
  *   previous one locks the account's MFA for 1 minute, each further one doubles it (2, 4 … min).
- * - Emailed codes: at most one per 60 s and five per hour.
+ * - Emailed codes: at most one per 60 s and LIMIT_MFA_EMAILS_PER_HOUR (5) per hour.
  */
 import { httpErrors } from '../../platform/http/errors'
 import { now } from '../clock'
@@ -14,9 +14,9 @@ export const LOCKOUT_BASE_MS = 60 * 1000
 const LOCKOUT_MAX_MS = 24 * 60 * 60 * 1000
 export const EMAIL_CODE_INTERVAL_MS = 60 * 1000
 export const EMAIL_CODE_WINDOW_MS = 60 * 60 * 1000
-export const EMAIL_CODES_PER_WINDOW = 5
 
 type Deps = Pick<AccountsDeps, 'redis' | 'keys'>
+type EmailDeps = Pick<AccountsDeps, 'redis' | 'keys' | 'config'>
 const lockKey = (deps: Deps, userId: string) => deps.keys('acct', 'mfa-lock', userId)
 const emailKey = (deps: Deps, userId: string) => deps.keys('acct', 'mfa-emails', userId)
 const int = (n: number) => String(Math.floor(n))
@@ -64,15 +64,18 @@ return '0'`
 
 /**
  * Takes the account's slot for one emailed code. Returns 0 when the code may be sent, else the
- * milliseconds until the next one may (nothing is counted then).
+ * milliseconds until the next one may (nothing is counted then). LIMIT_MFA_EMAILS_PER_HOUR=0 turns
+ * both limits off.
  */
-export async function takeEmailCodeSlot(deps: Deps, userId: string): Promise<number> {
-  const args = [int(now()), int(EMAIL_CODE_INTERVAL_MS), int(EMAIL_CODE_WINDOW_MS), int(EMAIL_CODES_PER_WINDOW), crypto.randomUUID()]
+export async function takeEmailCodeSlot(deps: EmailDeps, userId: string): Promise<number> {
+  const perHour = deps.config.LIMIT_MFA_EMAILS_PER_HOUR
+  if (perHour <= 0) return 0
+  const args = [int(now()), int(EMAIL_CODE_INTERVAL_MS), int(EMAIL_CODE_WINDOW_MS), int(perHour), crypto.randomUUID()]
   return Number(await deps.redis.eval(EMAIL, { keys: [emailKey(deps, userId)], arguments: args }))
 }
 
 /** Like `takeEmailCodeSlot`, but throws 429 `rate_limited` with Retry-After when no code may be sent. */
-export async function assertEmailCodeSlot(deps: Deps, userId: string) {
+export async function assertEmailCodeSlot(deps: EmailDeps, userId: string) {
   const wait = await takeEmailCodeSlot(deps, userId)
   if (wait > 0) throw httpErrors.rateLimited(wait / 1000)
 }

@@ -3,7 +3,7 @@ import { now } from '../clock'
 import { accountErrors } from '../errors'
 import { completeLogin, type LoginResult } from '../mfa/challenge'
 import { enforceRateLimits } from '../../platform/http/rate-limit'
-import { limits } from '../limits'
+import { credentialLimits } from '../limits'
 import { randomToken, sameHash, sha256 } from '../secrets'
 import type { AccountsDeps, ClientContext } from '../types'
 import { findUserById } from '../users/queries'
@@ -26,7 +26,8 @@ const loginCodeKey = (deps: Pick<AccountsDeps, 'keys'>, code: string) => deps.ke
  * `binding` is the value of the cookie that ties the state to this browser.
  */
 export async function startOAuth(deps: AccountsDeps, provider: Provider, ctx: ClientContext): Promise<{ url: string; binding: string }> {
-  await enforceRateLimits(deps, [[limits.oauthStartIp, ctx.ip]])
+  const rule = credentialLimits(deps.config).oauthStartIp
+  if (rule.limit > 0) await enforceRateLimits(deps, [[rule, ctx.ip]])
   const conf = await providerConfig(deps.config, provider)
   const verifier = oidc.randomPKCECodeVerifier()
   const state = oidc.randomState()

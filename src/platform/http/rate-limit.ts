@@ -120,8 +120,10 @@ return 0`
  * Reserves one unit of `rule` for `subject` BEFORE the thing it limits is tried, so parallel
  * requests cannot get past the limit; a full window reserves nothing. Pair with
  * `refundRateLimit` when the try turns out not to count (e.g. only failures count).
+ * A limit of 0 is off: everything is allowed and nothing is stored.
  */
 export async function takeRateLimit(deps: { redis: Redis; keys: Keyspace }, rule: RateLimitRule, subject: string): Promise<RateLimitResult> {
+  if (rule.limit <= 0) return { allowed: true, count: 0, retryAfterSeconds: 0 }
   const key = deps.keys('rl', rule.name, subject)
   const [taken, count, ttl] = (await deps.redis.eval(TAKE, { keys: [key], arguments: [String(rule.windowSeconds * 1000), String(rule.limit)] })) as [number, number, number]
   return { allowed: taken === 1, count, retryAfterSeconds: Math.max(1, Math.ceil(ttl / 1000)) }
