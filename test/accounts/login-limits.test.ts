@@ -43,6 +43,8 @@ describe('login failures per (account, IP)', () => {
     const retry = Number(eleventh.headers.get('retry-after'))
     expect(retry).toBeGreaterThan(14 * 60)
     expect(retry).toBeLessThanOrEqual(15 * 60)
+    const metrics = (await call('GET', '/metrics', {}, api.app)).text
+    expect(metrics).toMatch(/^lyceum_rate_limited_total\{limit="login-fail-account-ip"\} [1-9]/m)
     // Only that pair is limited: the owner elsewhere, and another account from that IP, log in.
     expect((await loginFrom(randomIp(), u.email, PASSWORD)).status).toBe(200)
     const other = await register()

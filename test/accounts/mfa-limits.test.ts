@@ -55,6 +55,7 @@ describe('MFA lockout after failed challenges', () => {
     // Locked for 1 minute: a live challenge cannot be answered, even with the right code, and no new one starts.
     expectRateLimited(await verify(open.body.challenge_token, totpCode(u.secret)), 60)
     expectRateLimited(await login(u.email, PASSWORD), 60)
+    expect((await call('GET', '/metrics')).text).toMatch(/^lyceum_rate_limited_total\{limit="mfa-lockout"\} [1-9]/m)
     advanceClock(MINUTE + 1000)
     expect((await verify(open.body.challenge_token, totpCode(u.secret))).status).toBe(200)
 

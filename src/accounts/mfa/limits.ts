@@ -6,6 +6,7 @@
  * - Emailed codes: at most one per 60 s and LIMIT_MFA_EMAILS_PER_HOUR (5) per hour.
  */
 import { httpErrors } from '../../platform/http/errors'
+import { countLimited } from '../../platform/http/rate-limit'
 import { now } from '../clock'
 import type { AccountsDeps } from '../types'
 
@@ -15,8 +16,9 @@ const LOCKOUT_MAX_MS = 24 * 60 * 60 * 1000
 export const EMAIL_CODE_INTERVAL_MS = 60 * 1000
 export const EMAIL_CODE_WINDOW_MS = 60 * 60 * 1000
 
-type Deps = Pick<AccountsDeps, 'redis' | 'keys'>
-type EmailDeps = Pick<AccountsDeps, 'redis' | 'keys' | 'config'>
+// The metrics are optional: refusals are counted when the composition root's deps carry them.
+type Deps = Pick<AccountsDeps, 'redis' | 'keys'> & Parameters<typeof countLimited>[0]
+type EmailDeps = Deps & Pick<AccountsDeps, 'config'>
 const lockKey = (deps: Deps, userId: string) => deps.keys('acct', 'mfa-lock', userId)
 const emailKey = (deps: Deps, userId: string) => deps.keys('acct', 'mfa-emails', userId)
 const int = (n: number) => String(Math.floor(n))
@@ -44,7 +46,10 @@ export async function recordFailedChallenge(deps: Deps, userId: string): Promise
 export async function assertMfaNotLocked(deps: Deps, userId: string) {
   const until = Number((await deps.redis.hGet(lockKey(deps, userId), 'until')) ?? 0)
   const left = until - now()
-  if (left > 0) throw httpErrors.rateLimited(left / 1000)
+  if (left > 0) {
+    countLimited(deps, 'mfa-lockout')
+    throw httpErrors.rateLimited(left / 1000)
+  }
 }
 
 // ARGV: now, interval, window, max, a unique member suffix. Returns 0 (slot taken) or the ms to wait.
@@ -71,7 +76,9 @@ export async function takeEmailCodeSlot(deps: EmailDeps, userId: string): Promis
   const perHour = deps.config.LIMIT_MFA_EMAILS_PER_HOUR
   if (perHour <= 0) return 0
   const args = [int(now()), int(EMAIL_CODE_INTERVAL_MS), int(EMAIL_CODE_WINDOW_MS), int(perHour), crypto.randomUUID()]
-  return Number(await deps.redis.eval(EMAIL, { keys: [emailKey(deps, userId)], arguments: args }))
+  const wait = Number(await deps.redis.eval(EMAIL, { keys: [emailKey(deps, userId)], arguments: args }))
+  if (wait > 0) countLimited(deps, 'mfa-emails')
+  return wait
 }
 
 /** Like `takeEmailCodeSlot`, but throws 429 `rate_limited` with Retry-After when no code may be sent. */

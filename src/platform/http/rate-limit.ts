@@ -122,10 +122,11 @@ return 0`
  * `refundRateLimit` when the try turns out not to count (e.g. only failures count).
  * A limit of 0 is off: everything is allowed and nothing is stored.
  */
-export async function takeRateLimit(deps: { redis: Redis; keys: Keyspace }, rule: RateLimitRule, subject: string): Promise<RateLimitResult> {
+export async function takeRateLimit(deps: { redis: Redis; keys: Keyspace } & LimitedCounter, rule: RateLimitRule, subject: string): Promise<RateLimitResult> {
   if (rule.limit <= 0) return { allowed: true, count: 0, retryAfterSeconds: 0 }
   const key = deps.keys('rl', rule.name, subject)
   const [taken, count, ttl] = (await deps.redis.eval(TAKE, { keys: [key], arguments: [String(rule.windowSeconds * 1000), String(rule.limit)] })) as [number, number, number]
+  if (taken !== 1) countLimited(deps, rule.name)
   return { allowed: taken === 1, count, retryAfterSeconds: Math.max(1, Math.ceil(ttl / 1000)) }
 }
 
