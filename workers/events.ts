@@ -137,3 +137,9 @@ onEvent('quiz.failed', onQuiz(false))
 onEvent('course.completed', async (e, deps) => {
   await gamificationPublic.awardXp(deps, { userId: str(e.payload.user_id), source: 'course', sourceId: str(e.payload.course_id), xp: gamificationPublic.XP.course, achievements: ['first_course'] })
 })
+
+// A regrade changed a learner's attempts: tell them (after the commit, never lost: outbox).
+onEvent('quiz.regraded', async (e, deps) => {
+  const p = e.payload
+  await coursesPublic.notifyQuizRegraded(deps, { user_id: str(p.user_id), quiz_id: str(p.quiz_id), attempt_id: str(p.attempt_id), passed: p.passed === true })
+})

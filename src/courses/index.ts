@@ -7,6 +7,7 @@ import { quizRoutes } from './quizzes/routes'
 import { attemptRoutes } from './attempts/routes'
 import { certificateRoutes } from './certificates/routes'
 import { statsRoutes } from './stats/routes'
+import { regradeRoutes } from './regrades/routes'
 
 /** The courses domain: catalog, lessons, enrollment, progress, quizzes, certificates. */
 export function courses(deps: Deps) {
@@ -18,4 +19,5 @@ export function courses(deps: Deps) {
     .use(attemptRoutes(deps))
     .use(certificateRoutes(deps))
     .use(statsRoutes(deps))
+    .use(regradeRoutes(deps))
 }

@@ -126,3 +126,8 @@ export async function needsCertificate(sql: Tx, enrollmentId: string): Promise<b
 export async function expireQuizAttempt(deps: Pick<Deps, 'sql'>, attemptId: string): Promise<{ expired: boolean }> {
   return { expired: await expireIfDue(deps, attemptId) }
 }
+
+/** Worker reaction to `quiz.regraded`: tells the learner (notification {kind: "quiz_regraded"}). */
+export async function notifyQuizRegraded(deps: Pick<Deps, 'hub'>, p: { user_id: string; quiz_id: string; attempt_id: string; passed: boolean }): Promise<void> {
+  await deps.hub.publish([p.user_id], 'notification', { kind: 'quiz_regraded', quiz_id: p.quiz_id, attempt_id: p.attempt_id, passed: p.passed })
+}

@@ -52,3 +52,27 @@ export async function storeGrade(sql: Tx, id: string, g: { status: string; answe
     ${g.answers ? sql`, answers = ${sql.json(g.answers as never)}` : sql``}
     where id = ${id}`
 }
+
+/** Every attempt of one learner at one quiz, oldest first, locked (a regrade rewrites them). */
+export async function lockLearnerAttempts(sql: Tx, quizId: string, userId: string): Promise<AttemptRow[]> {
+  return sql<AttemptRow[]>`${selectAttempt(sql)} where a.quiz_id = ${quizId} and a.user_id = ${userId} order by a.attempt_number for update of a`
+}
+
+/** The graded attempts of a quiz (what a regrade rescores), by learner then attempt. */
+export async function listGradedAttempts(sql: Tx, quizId: string): Promise<AttemptRow[]> {
+  return sql<AttemptRow[]>`${selectAttempt(sql)} where a.quiz_id = ${quizId} and a.status <> 'in_progress' and a.results is not null
+    order by a.user_id, a.attempt_number`
+}
+
+/** Learners with at least one graded attempt of the quiz. */
+export async function learnersWithGradedAttempts(sql: Tx, quizId: string): Promise<string[]> {
+  const rows = await sql<{ user_id: string }[]>`
+    select distinct user_id from quiz_attempts where quiz_id = ${quizId} and status <> 'in_progress' and results is not null order by user_id`
+  return rows.map((r) => r.user_id)
+}
+
+/** A regrade's outcome: the current key in the snapshot, new results and totals. */
+export async function storeRegrade(sql: Tx, id: string, g: { status: string; questions: SnapshotQuestion[]; results: QuestionResult[]; score: number; max_score: number; percentage: number; passed: boolean }): Promise<void> {
+  await sql`update quiz_attempts set status = ${g.status}, questions = ${sql.json(g.questions as never)}, results = ${sql.json(g.results as never)},
+    score = ${g.score}, max_score = ${g.max_score}, percentage = ${g.percentage}, passed = ${g.passed} where id = ${id}`
+}

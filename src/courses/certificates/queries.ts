@@ -53,3 +53,22 @@ export async function reinstateCertificate(sql: Tx, id: string): Promise<void> {
 export async function listUserCertificates(sql: Tx, userId: string): Promise<CertificateRow[]> {
   return sql<CertificateRow[]>`select * from certificates where user_id = ${userId} and pdf_stored_at is not null order by issued_at desc, id desc limit 500`
 }
+
+/** Revokes the enrollment's live certificate because a regrade re-opened the enrollment. */
+export async function revokeForRegrade(sql: Tx, enrollmentId: string): Promise<void> {
+  await sql`update certificates set revoked_at = now(), revoked_reason = 'regrade' where enrollment_id = ${enrollmentId} and revoked_at is null`
+}
+
+/**
+ * The enrollment is completed again: a certificate a regrade had revoked is valid again
+ * (same number and PDF), and the enrollment records it as issued. False when there is none.
+ */
+export async function reinstateAfterRegrade(sql: Tx, enrollmentId: string): Promise<boolean> {
+  const rows = await sql`
+    with c as (
+      update certificates set revoked_at = null, revoked_reason = null
+      where enrollment_id = ${enrollmentId} and revoked_reason = 'regrade' and pdf_stored_at is not null returning enrollment_id, issued_at
+    )
+    update enrollments e set certificate_issued_at = c.issued_at from c where e.id = c.enrollment_id returning e.id`
+  return rows.length > 0
+}

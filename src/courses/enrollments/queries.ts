@@ -101,3 +101,10 @@ export async function recomputeEnrollments(sql: Tx, where: { enrollmentId: strin
     from n where e.id = n.id
     returning e.id, e.user_id, e.course_id, e.status, n.old_status, e.certificate_issued_at`
 }
+
+/** A completed enrollment becomes active again (a regrade un-completed one of its lessons). */
+export async function reopenEnrollment(sql: Tx, id: string): Promise<boolean> {
+  const rows = await sql`update enrollments set status = 'active', completed_at = null, certificate_issued_at = null, updated_at = now()
+    where id = ${id} and status = 'completed' returning id`
+  return rows.length > 0
+}

@@ -14,14 +14,16 @@ export async function findProgress(sql: Tx, userId: string, lessonId: string): P
  */
 export async function upsertProgress(
   sql: Tx,
-  p: { userId: string; lessonId: string; courseId: string; status: 'in_progress' | 'completed'; percent: number; positionSeconds?: number },
+  p: { userId: string; lessonId: string; courseId: string; status: 'in_progress' | 'completed'; percent: number; positionSeconds?: number; quizId?: string | null },
 ): Promise<ProgressRow> {
   const percent = p.status === 'completed' ? 100 : p.percent
   const [row] = await sql<ProgressRow[]>`
-    insert into lesson_progress (user_id, lesson_id, course_id, status, progress_percent, position_seconds, completed_at)
-    values (${p.userId}, ${p.lessonId}, ${p.courseId}, ${p.status}, ${percent}, ${p.positionSeconds ?? null}, ${p.status === 'completed' ? sql`now()` : null})
+    insert into lesson_progress (user_id, lesson_id, course_id, status, progress_percent, position_seconds, completed_at, completed_by_quiz_id)
+    values (${p.userId}, ${p.lessonId}, ${p.courseId}, ${p.status}, ${percent}, ${p.positionSeconds ?? null}, ${p.status === 'completed' ? sql`now()` : null},
+      ${p.status === 'completed' ? p.quizId ?? null : null})
     on conflict (user_id, lesson_id) do update set
       status = excluded.status, progress_percent = excluded.progress_percent,
+      completed_by_quiz_id = case when lesson_progress.status = 'completed' then lesson_progress.completed_by_quiz_id else excluded.completed_by_quiz_id end,
       position_seconds = coalesce(excluded.position_seconds, lesson_progress.position_seconds),
       completed_at = excluded.completed_at, updated_at = now()
     returning lesson_id, status, progress_percent, position_seconds, completed_at`
@@ -34,4 +36,17 @@ export async function listCourseProgress(sql: Tx, userId: string, courseId: stri
     select lp.lesson_id, lp.status, lp.progress_percent, lp.position_seconds, lp.completed_at
     from lesson_progress lp join lessons l on l.id = lp.lesson_id
     where lp.user_id = ${userId} and l.course_id = ${courseId} order by l.position`
+}
+
+/**
+ * Un-completes a lesson that the given quiz's pass had completed (a regrade turned that pass
+ * into a fail): back to in progress. The never-downgrade trigger lets this one statement
+ * through. Returns false when the lesson was not completed by that quiz.
+ */
+export async function uncompleteLesson(sql: Tx, userId: string, lessonId: string, quizId: string): Promise<boolean> {
+  await sql`select set_config('lyceum.allow_progress_downgrade', 'on', true)`
+  const rows = await sql`update lesson_progress set status = 'in_progress', completed_at = null, completed_by_quiz_id = null, updated_at = now()
+    where user_id = ${userId} and lesson_id = ${lessonId} and status = 'completed' and completed_by_quiz_id = ${quizId} returning lesson_id`
+  await sql`select set_config('lyceum.allow_progress_downgrade', 'off', true)`
+  return rows.length > 0
 }

@@ -28,7 +28,7 @@ export async function recordActivity(tx: Tx, a: Activity): Promise<ProgressRow> 
   const before = await findProgress(tx, a.userId, a.lessonId)
   const gate = await quizGate(tx, a.userId, a.lessonId)
   const completes = (a.complete || a.percent >= 100) && gate.passed
-  const row = await upsertProgress(tx, { userId: a.userId, lessonId: a.lessonId, courseId: a.courseId, status: completes ? 'completed' : 'in_progress', percent: a.percent, positionSeconds: a.positionSeconds })
+  const row = await upsertProgress(tx, { userId: a.userId, lessonId: a.lessonId, courseId: a.courseId, status: completes ? 'completed' : 'in_progress', percent: a.percent, positionSeconds: a.positionSeconds, quizId: gate.quizId })
   if (row.status === 'completed' && before?.status !== 'completed') {
     await writeEvent(tx, 'lesson.completed', { user_id: a.userId, lesson_id: a.lessonId, course_id: a.courseId, enrollment_id: a.enrollmentId })
     await recomputeAndAnnounce(tx, { enrollmentId: a.enrollmentId })

@@ -9,7 +9,7 @@ export type Grade = { score: number; max_score: number; percentage: number; pass
 
 const norm = (s: string | undefined | null) => (s ?? '').trim().toLowerCase()
 
-function gradeOne(q: SnapshotQuestion, a: Answer | undefined): QuestionResult {
+export function gradeOne(q: SnapshotQuestion, a: Answer | undefined): QuestionResult {
   if (q.type === 'essay') return { question_id: q.id, correct: false, points: 0, needs_review: true }
   let correct = false
   if (q.type === 'multiple_choice') correct = Boolean(a?.option_id) && q.options.some((o) => o.id === a!.option_id && o.is_correct)

@@ -4,11 +4,20 @@ import { Text } from '../shared/model'
 export const QuestionType = t.Union([t.Literal('multiple_choice'), t.Literal('true_false'), t.Literal('short_answer'), t.Literal('essay')])
 export const GradingPolicy = t.Union([t.Literal('highest'), t.Literal('last')])
 
+export const ShowCorrectAnswers = t.Union([t.Literal('never'), t.Literal('after_submit'), t.Literal('after_pass')], {
+  description: 'When a learner sees the correct answers of their attempts: never (default), after submitting, or once they passed; never while one of their attempts is in progress',
+})
+
 export const QuestionInput = t.Object({
+  id: t.Optional(t.String({ format: 'uuid', description: 'Keep this existing question (its id) through the edit; without it a question keeps its id when its prompt (or position and type) matches' })),
   type: QuestionType,
   prompt: Text({ minLength: 1, maxLength: 5000 }),
   points: t.Optional(t.Integer({ minimum: 0, maximum: 1000, default: 1 })),
-  options: t.Optional(t.Array(t.Object({ text: Text({ minLength: 1, maxLength: 1000 }), is_correct: t.Optional(t.Boolean()) }), { maxItems: 20 })),
+  options: t.Optional(t.Array(t.Object({
+    id: t.Optional(t.String({ format: 'uuid', description: 'Keep this existing option; without it an option keeps its id when its text matches' })),
+    text: Text({ minLength: 1, maxLength: 1000 }),
+    is_correct: t.Optional(t.Boolean()),
+  }), { maxItems: 20 })),
   answer: t.Optional(Text({ maxLength: 1000, description: 'true_false: "true"/"false"; short_answer: the expected text' })),
 })
 export type QuestionInput = typeof QuestionInput.static
@@ -20,6 +29,7 @@ export const PutQuiz = t.Object({
   max_attempts: t.Optional(t.Nullable(t.Integer({ minimum: 1, maximum: 1000 }))),
   grading_policy: t.Optional(GradingPolicy),
   shuffle: t.Optional(t.Boolean()),
+  show_correct_answers: t.Optional(ShowCorrectAnswers),
   questions: t.Array(QuestionInput, { minItems: 1, maxItems: 200 }),
 }, {
   examples: [{
@@ -51,6 +61,7 @@ export const Quiz = t.Object({
   max_attempts: t.Nullable(t.Integer()),
   grading_policy: GradingPolicy,
   shuffle: t.Boolean(),
+  show_correct_answers: ShowCorrectAnswers,
   questions: t.Array(QuestionView),
 }, {
   title: 'Quiz',

@@ -7,6 +7,7 @@ import { findLessonWithCourse } from '../lessons/queries'
 import type { SnapshotQuestion } from './grading'
 import type { PutQuiz, Quiz, QuestionView } from './model'
 import * as q from './queries'
+import { assignIds } from './identity'
 
 /** A question as served: answers and correct flags only for the owner. */
 export function toQuestionView(qn: SnapshotQuestion, withAnswers: boolean): QuestionView {
@@ -51,7 +52,12 @@ async function lessonForQuizWrite(deps: Pick<Deps, 'sql'>, lessonId: string, aut
 export async function putQuiz(deps: Pick<Deps, 'sql'>, lessonId: string, auth: AuthContext, body: PutQuiz): Promise<Quiz> {
   validateQuestions(body)
   const l = await lessonForQuizWrite(deps, lessonId, auth)
-  await deps.sql.begin((tx) => q.upsertQuiz(tx, l.id, body))
+  await deps.sql.begin(async (tx) => {
+    const quizId = await q.upsertQuizRow(tx, l.id, body)
+    const { questions, errors } = assignIds(await q.lockQuestions(tx, quizId), body.questions)
+    if (errors.length) throw httpErrors.validation(errors)
+    await q.replaceQuestions(tx, quizId, questions)
+  })
   return (await findQuizView(deps.sql, l.id, true))!
 }
 

@@ -33,7 +33,7 @@ export const MessageData = t.Object(
 )
 
 const Payload = (description: string) => t.Unknown({ description })
-const notification = <K extends string, P extends Record<string, ReturnType<typeof t.Unknown> | ReturnType<typeof t.String>>>(kind: K, props: P, description: string) =>
+const notification = <K extends string, P extends Record<string, ReturnType<typeof t.Unknown> | ReturnType<typeof t.String> | ReturnType<typeof t.Boolean>>>(kind: K, props: P, description: string) =>
   t.Object({ kind: t.Literal(kind), ...props }, { description })
 
 /** `notification` data: one shape per kind (SPEC §11 "notification data"). */
@@ -45,6 +45,7 @@ export const NotificationData = t.Union(
     notification('file_ready', { file: Payload('The file, as GET /files/:id returns it') }, "An image's variants are ready"),
     notification('achievement_unlocked', { achievement: Payload('The achievement {key, title, description, unlocked_at}') }, 'An achievement was unlocked'),
     notification('scenario_message', { session_id: Uuid, message: Payload('The persona message {id, role, body, created_at}') }, 'A scenario persona answered'),
+    notification('quiz_regraded', { quiz_id: Uuid, attempt_id: Uuid, passed: t.Boolean({ description: "The learner's outcome under the grading policy after the regrade" }) }, "A regrade changed the learner's attempts (attempt_id: the one that counts)"),
   ],
   { title: 'Notification', examples: [{ kind: 'order_status', order_id: 'b027b56d-e4cd-4035-8bd2-6d7e8f900112', status: 'paid' }] },
 )
