@@ -8,6 +8,7 @@ import { attemptRoutes } from './attempts/routes'
 import { certificateRoutes } from './certificates/routes'
 import { statsRoutes } from './stats/routes'
 import { regradeRoutes } from './regrades/routes'
+import { accommodationRoutes } from './accommodations/routes'
 
 /** The courses domain: catalog, lessons, enrollment, progress, quizzes, certificates. */
 export function courses(deps: Deps) {
@@ -20,4 +21,5 @@ export function courses(deps: Deps) {
     .use(certificateRoutes(deps))
     .use(statsRoutes(deps))
     .use(regradeRoutes(deps))
+    .use(accommodationRoutes(deps))
 }

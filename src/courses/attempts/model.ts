@@ -12,7 +12,11 @@ export const Answer = t.Object({
 }, { title: 'Answer' })
 export const Answers = t.Object({ answers: t.Array(Answer, { maxItems: 500 }) }, { examples: [{ answers: [{ question_id: '7ce3d129-a08f-4cf1-8d9e-2f3a4b5c6d7e', text: 'true' }] }] })
 
-export const QuestionResult = t.Object({ question_id: t.String(), correct: t.Boolean(), points: t.Number(), needs_review: t.Boolean() }, { title: 'QuestionResult', examples: [{ question_id: '7ce3d129-a08f-4cf1-8d9e-2f3a4b5c6d7e', correct: true, points: 1, needs_review: false }] })
+export const QuestionResult = t.Object({
+  question_id: t.String(), correct: t.Boolean(), points: t.Number(), needs_review: t.Boolean(),
+  correct_option_id: t.Optional(t.String({ format: 'uuid', description: 'Multiple choice: the correct option, when the quiz releases answers (show_correct_answers)' })),
+  correct_answer: t.Optional(t.String({ description: 'True/false and short answer: the expected answer, when the quiz releases answers' })),
+}, { title: 'QuestionResult', examples: [{ question_id: '7ce3d129-a08f-4cf1-8d9e-2f3a4b5c6d7e', correct: true, points: 1, needs_review: false }] })
 
 const ATTEMPT_EXAMPLE = {
   id: '8df4e23a-b19a-4d02-9eaf-3a4b5c6d7e8f', quiz_id: '6bd2c018-9f7e-4be0-9c8d-1e2f3a4b5c6d', attempt_number: 1, status: 'in_progress',

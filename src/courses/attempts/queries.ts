@@ -7,11 +7,11 @@ export type AttemptRow = {
   questions: SnapshotQuestion[]; answers: Answer[]; results: QuestionResult[] | null; pass_percentage: number
   started_at: Date; expires_at: Date | null; submitted_at: Date | null
   score: number | null; max_score: number | null; percentage: number | null; passed: boolean | null
-  lesson_id: string; course_id: string; instructor_id: string
+  lesson_id: string; course_id: string; instructor_id: string; show_correct_answers: 'never' | 'after_submit' | 'after_pass'
 }
 
 const selectAttempt = (sql: Tx) => sql`
-  select a.*, q.lesson_id, l.course_id, c.instructor_id
+  select a.*, q.lesson_id, l.course_id, c.instructor_id, q.show_correct_answers
   from quiz_attempts a join quizzes q on q.id = a.quiz_id join lessons l on l.id = q.lesson_id join courses c on c.id = l.course_id`
 
 export async function findAttempt(sql: Tx, id: string, lock = false): Promise<AttemptRow | null> {
@@ -75,4 +75,13 @@ export async function learnersWithGradedAttempts(sql: Tx, quizId: string): Promi
 export async function storeRegrade(sql: Tx, id: string, g: { status: string; questions: SnapshotQuestion[]; results: QuestionResult[]; score: number; max_score: number; percentage: number; passed: boolean }): Promise<void> {
   await sql`update quiz_attempts set status = ${g.status}, questions = ${sql.json(g.questions as never)}, results = ${sql.json(g.results as never)},
     score = ${g.score}, max_score = ${g.max_score}, percentage = ${g.percentage}, passed = ${g.passed} where id = ${id}`
+}
+
+/** Whether the learner has an attempt of the quiz in progress (time not yet run out) and a passed one. */
+export async function learnerQuizState(sql: Tx, quizId: string, userId: string, graceSeconds: number): Promise<{ open: boolean; passed: boolean }> {
+  const [row] = await sql<{ open: boolean; passed: boolean }[]>`
+    select coalesce(bool_or(status = 'in_progress' and (expires_at is null or expires_at + make_interval(secs => ${graceSeconds}) > now())), false) as open,
+      coalesce(bool_or(passed), false) as passed
+    from quiz_attempts where quiz_id = ${quizId} and user_id = ${userId}`
+  return row!
 }

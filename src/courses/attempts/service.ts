@@ -14,6 +14,8 @@ import { toQuestionView } from '../quizzes/service'
 import { expireIfDue, finalize, GRACE_SECONDS, isDue, withLockedAttempt } from './grade'
 import type { Attempt } from './model'
 import * as q from './queries'
+import { answersReleased, withCorrectAnswers } from './release'
+import { findAccommodation } from '../accommodations/queries'
 
 type D = Pick<Deps, 'sql' | 'queues' | 'log'>
 
@@ -43,22 +45,25 @@ export async function startAttempt(deps: D, quizId: string, auth: AuthContext): 
   await assertEnrolled(deps.sql, quiz, auth)
   for (let tries = 0; ; tries++) {
     try {
-      const { id, created } = await deps.sql.begin(async (tx) => {
+      const { id, created, timeLimit } = await deps.sql.begin(async (tx) => {
         const enr = await lockEnrollment(tx, auth.userId, quiz.course_id)
         if (!enr || enr.status === 'revoked') throw courseErrors.notEnrolled()
         const open = await q.findOpenAttempt(tx, quiz.id, auth.userId)
-        if (open && !isDue(open)) return { id: open.id, created: false }
+        if (open && !isDue(open)) return { id: open.id, created: false, timeLimit: null }
         if (open) await finalize(tx, open, open.answers, true, enr.id)
+        // read under the enrollment lock: a concurrent start sees the same count and extras
+        const extra = await findAccommodation(tx, quiz.id, auth.userId)
         const used = await q.attemptsUsed(tx, quiz.id, auth.userId)
-        if (quiz.max_attempts !== null && used >= quiz.max_attempts) throw courseErrors.maxAttempts()
+        if (quiz.max_attempts !== null && used >= quiz.max_attempts + extra.extra_attempts) throw courseErrors.maxAttempts()
+        const timeLimit = quiz.time_limit_seconds ? quiz.time_limit_seconds + extra.extra_time_seconds : null
         const questions = (await findQuestions(tx, quiz.id)).map((qn) => (quiz.shuffle ? { ...qn, options: shuffled(qn.options) } : qn))
         const id = await q.insertAttempt(tx, {
           quizId: quiz.id, userId: auth.userId, number: used + 1, questions: quiz.shuffle ? shuffled(questions) : questions,
-          passPercentage: quiz.pass_percentage, timeLimitSeconds: quiz.time_limit_seconds,
+          passPercentage: quiz.pass_percentage, timeLimitSeconds: timeLimit,
         })
-        return { id, created: true }
+        return { id, created: true, timeLimit }
       })
-      if (created && quiz.time_limit_seconds) await scheduleExpiry(deps, id, quiz.time_limit_seconds)
+      if (created && timeLimit) await scheduleExpiry(deps, id, timeLimit)
       return { attempt: toAttempt((await q.findAttempt(deps.sql, id))!), created }
     } catch (err) {
       if (!isUniqueViolation(err) || tries >= 3) throw err
@@ -73,8 +78,12 @@ async function scheduleExpiry(deps: D, attemptId: string, seconds: number) {
     .catch((err) => deps.log.warn('could not schedule attempt expiry', { attempt_id: attemptId, error: String(err?.message ?? err) }))
 }
 
+/** One attempt; its results carry the correct answers when the quiz releases them (show_correct_answers). */
 export async function getAttempt(deps: D, id: string, auth: AuthContext): Promise<Attempt> {
-  return toAttempt(await visibleAttempt(deps, id, auth))
+  const a = await visibleAttempt(deps, id, auth)
+  const view = toAttempt(a)
+  if (a.results && (await answersReleased(deps.sql, a))) view.results = withCorrectAnswers(a.results, a.questions)
+  return view
 }
 
 /** The learner's attempts of a quiz, newest first, with the one that counts under the grading policy. */

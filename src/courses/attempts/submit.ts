@@ -8,6 +8,7 @@ import { applyOutcome, finalize, isDue, withLockedAttempt } from './grade'
 import { assertKnownQuestions } from './service'
 import type { SubmitResult } from './model'
 import * as q from './queries'
+import { answersReleased, withCorrectAnswers } from './release'
 
 /**
  * Grades the attempt with the submitted answers (over the autosaved ones). Past the
@@ -26,7 +27,8 @@ export async function submitAttempt(deps: Pick<Deps, 'sql'>, id: string, auth: A
     }
     assertKnownQuestions(a, answers)
     const g = await finalize(tx, a, mergeAnswers(a.answers, answers), false, enrollmentId)
-    return { attempt_id: a.id, status: g.status, score: g.score, max_score: g.max_score, percentage: g.percentage, passed: g.passed, results: g.results }
+    const results = (await answersReleased(tx, { ...a, status: g.status })) ? withCorrectAnswers(g.results, a.questions) : g.results
+    return { attempt_id: a.id, status: g.status, score: g.score, max_score: g.max_score, percentage: g.percentage, passed: g.passed, results }
   })
   if (res === 'expired') throw courseErrors.attemptExpired()
   if (res === 'closed') throw courseErrors.attemptClosed()
