@@ -14,6 +14,7 @@ export const courseErrors = {
   attemptClosed: () => new AppError(409, 'attempt_closed', 'This attempt has already been submitted'),
   notCompleted: () => new AppError(409, 'enrollment_not_completed', 'The enrollment is not completed'),
   notReviewable: () => new AppError(409, 'not_reviewable', 'Only essay questions of a submitted attempt can be reviewed'),
+  lessonLocked: (previousLessonId: string) => new AppError(403, 'lesson_locked', 'Complete the lesson before this one first', [{ field: 'lesson_id', message: previousLessonId }]),
   notFound: (what = 'Not found') => httpErrors.notFound(what),
   forbidden: () => httpErrors.forbidden(),
 }

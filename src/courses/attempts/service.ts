@@ -7,6 +7,7 @@ import { ATTEMPT_EXPIRE_TASK, attemptExpireJobId } from '../jobs'
 import { iso } from '../shared/format'
 import { canManage } from '../shared/viewer'
 import { assertEnrolled } from '../shared/access'
+import { assertUnlocked } from '../shared/sequence'
 import { lockEnrollment } from '../enrollments/queries'
 import { findQuizWithCourse, findQuestions } from '../quizzes/queries'
 import { shuffled, type Answer } from '../quizzes/grading'
@@ -43,6 +44,7 @@ export async function startAttempt(deps: D, quizId: string, auth: AuthContext): 
   const quiz = await findQuizWithCourse(deps.sql, quizId)
   if (!quiz) throw httpErrors.notFound('Quiz not found')
   await assertEnrolled(deps.sql, quiz, auth)
+  if (!canManage(quiz, auth)) await assertUnlocked(deps.sql, auth.userId, quiz.lesson_id)
   for (let tries = 0; ; tries++) {
     try {
       const { id, created, timeLimit } = await deps.sql.begin(async (tx) => {

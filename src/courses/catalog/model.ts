@@ -14,7 +14,7 @@ const COURSE_EXAMPLE = {
   id: '2d9e8c74-5b3a-4dac-9e4f-7a8b9c0d1e2f', slug: 'intro-to-lyceum', title: 'Introduction to Lyceum', summary: 'A short tour of the platform.',
   description: 'Lessons, a quiz and a certificate at the end.', status: 'published', price_cents: 0, currency: 'usd', level: 'beginner',
   tags: ['demo', 'getting-started'], cover_file_id: null, cover_url: null,
-  instructor: { id: '1c8d7b63-4a2f-4c9b-8d3e-6f7a8b9c0d1e', display_name: 'Ivan Instructor', avatar_url: null }, lessons_count: 2,
+  instructor: { id: '1c8d7b63-4a2f-4c9b-8d3e-6f7a8b9c0d1e', display_name: 'Ivan Instructor', avatar_url: null }, lessons_count: 2, sequential: false,
   created_at: '2026-01-15T09:30:00.000Z', updated_at: '2026-01-15T09:45:00.000Z', published_at: '2026-01-15T09:45:00.000Z', archived_at: null,
 }
 
@@ -24,6 +24,7 @@ export const LessonSummary = t.Object({
   position: t.Integer(),
   duration_minutes: t.Nullable(t.Integer()),
   is_preview: t.Boolean(),
+  locked: t.Optional(t.Boolean({ description: 'Sequential courses, for an enrolled caller: true until the lesson before it is completed' })),
 }, { title: 'LessonSummary', examples: [LESSON_SUMMARY_EXAMPLE] })
 
 export const Course = t.Object({
@@ -41,6 +42,7 @@ export const Course = t.Object({
   cover_url: t.Nullable(t.String()),
   instructor: PublicUser,
   lessons_count: t.Integer(),
+  sequential: t.Boolean({ description: 'Lessons (except previews) open one after another: each needs the one before it completed' }),
   created_at: DateTime,
   updated_at: DateTime,
   published_at: t.Nullable(DateTime),
@@ -62,6 +64,7 @@ export const CreateCourse = t.Object({
   level: t.Optional(Level),
   tags: t.Optional(Tags),
   cover_file_id: t.Optional(t.String({ format: 'uuid' })),
+  sequential: t.Optional(t.Boolean({ default: false })),
 }, { examples: [{ title: 'Spanish for Travellers', summary: 'Order food, ask the way, make friends.', price_cents: 2900, currency: 'usd', level: 'beginner', tags: ['languages'] }] })
 export type CreateCourse = typeof CreateCourse.static
 
@@ -75,6 +78,7 @@ export const UpdateCourse = t.Object({
   level: t.Optional(t.Nullable(Level)),
   tags: t.Optional(Tags),
   cover_file_id: t.Optional(t.Nullable(t.String({ format: 'uuid' }))),
+  sequential: t.Optional(t.Boolean()),
 }, { examples: [{ summary: 'Order food, ask the way and make friends in four weeks.', price_cents: 3900 }] })
 export type UpdateCourse = typeof UpdateCourse.static
 

@@ -6,14 +6,14 @@ export type CourseRow = {
   id: string; slug: string; title: string; summary: string | null; description: string | null
   status: 'draft' | 'published' | 'archived'; price_cents: number; currency: string; level: 'beginner' | 'intermediate' | 'advanced' | null
   tags: string[]; cover_file_id: string | null; instructor_id: string; instructor_name: string; instructor_avatar_file_id: string | null
-  lessons_count: number; created_at: Date; updated_at: Date; published_at: Date | null; archived_at: Date | null
+  lessons_count: number; sequential: boolean; created_at: Date; updated_at: Date; published_at: Date | null; archived_at: Date | null
 }
 
 const selectCourse = (sql: Tx) => sql`
   select c.id, c.slug::text as slug, c.title, c.summary, c.description, c.status, c.price_cents, c.currency, c.level, c.tags,
     c.cover_file_id, c.instructor_id, u.display_name as instructor_name, u.avatar_file_id as instructor_avatar_file_id,
     (select count(*)::int from lessons l where l.course_id = c.id) as lessons_count,
-    c.created_at, c.updated_at, c.published_at, c.archived_at
+    c.sequential, c.created_at, c.updated_at, c.published_at, c.archived_at
   from courses c join users u on u.id = c.instructor_id`
 
 export async function findCourseById(sql: Tx, id: string): Promise<CourseRow | null> {
@@ -41,9 +41,9 @@ export async function findSlugsLike(sql: Tx, base: string): Promise<string[]> {
 
 export async function insertCourse(sql: Tx, instructorId: string, slug: string, b: CreateCourse): Promise<string> {
   const [row] = await sql<{ id: string }[]>`
-    insert into courses (instructor_id, slug, title, summary, description, price_cents, currency, level, tags, cover_file_id)
+    insert into courses (instructor_id, slug, title, summary, description, price_cents, currency, level, tags, cover_file_id, sequential)
     values (${instructorId}, ${slug}, ${b.title}, ${b.summary ?? null}, ${b.description ?? null}, ${b.price_cents ?? 0},
-      ${(b.currency ?? 'usd').toLowerCase()}, ${b.level ?? null}, ${b.tags ?? []}, ${b.cover_file_id ?? null})
+      ${(b.currency ?? 'usd').toLowerCase()}, ${b.level ?? null}, ${b.tags ?? []}, ${b.cover_file_id ?? null}, ${b.sequential ?? false})
     returning id`
   return row!.id
 }

@@ -13,6 +13,8 @@ import { isUuid } from '../../platform/ids'
 import { canManage } from '../shared/viewer'
 import { findLessonSummaries } from '../lessons/queries'
 import { hasLiveEnrollment } from '../shared/access'
+import { withLocks } from '../shared/sequence'
+import { completedLessonIds } from '../progress/queries'
 import { invalidateCatalog, readCatalogCache, writeCatalogCache } from './cache'
 import type { CatalogQuery, Course, CourseDetail, CreateCourse, UpdateCourse } from './model'
 import * as q from './queries'
@@ -25,7 +27,7 @@ export function toCourse(r: q.CourseRow): Course {
     price_cents: r.price_cents, currency: r.currency, level: r.level, tags: r.tags,
     cover_file_id: r.cover_file_id, cover_url: r.cover_file_id ? fileContentUrl(r.cover_file_id) : null,
     instructor: toPublicUser({ id: r.instructor_id, display_name: r.instructor_name, avatar_file_id: r.instructor_avatar_file_id }),
-    lessons_count: r.lessons_count, created_at: iso(r.created_at)!, updated_at: iso(r.updated_at)!,
+    lessons_count: r.lessons_count, sequential: r.sequential, created_at: iso(r.created_at)!, updated_at: iso(r.updated_at)!,
     published_at: iso(r.published_at), archived_at: iso(r.archived_at),
   }
 }
@@ -87,7 +89,9 @@ export async function getCourse(deps: D, idOrSlug: string, viewer: AuthContext |
   if (row.status !== 'published' && !canManage(row, viewer) && !(viewer && (await hasLiveEnrollment(deps.sql, viewer.userId, row.id)))) {
     throw httpErrors.notFound('Course not found')
   }
-  return { ...toCourse(row), lessons: await findLessonSummaries(deps.sql, row.id) }
+  const lessons = await findLessonSummaries(deps.sql, row.id)
+  if (!viewer || canManage(row, viewer) || !(await hasLiveEnrollment(deps.sql, viewer.userId, row.id))) return { ...toCourse(row), lessons }
+  return { ...toCourse(row), lessons: withLocks(lessons, row.sequential, new Set(await completedLessonIds(deps.sql, viewer.userId, row.id))) }
 }
 
 /** Loads a course for a write by its owner or an admin: invisible → 404, visible but not theirs → 403. */

@@ -5,6 +5,7 @@ import type { Tx } from '../../platform/db'
 import { iso } from '../shared/format'
 import { canManage } from '../shared/viewer'
 import { assertLessonReadable } from '../shared/access'
+import { assertUnlocked } from '../shared/sequence'
 import { invalidateCatalog } from '../catalog/cache'
 import { courseForWrite, getCourse } from '../catalog/service'
 import { lockCourse } from '../catalog/queries'
@@ -95,5 +96,6 @@ export async function getLesson(deps: D, id: string, viewer: AuthContext | null)
   const l = await q.findLessonWithCourse(deps.sql, id)
   if (!l) throw httpErrors.notFound('Lesson not found')
   const access = await assertLessonReadable(deps.sql, l, viewer)
+  if (access === 'enrolled') await assertUnlocked(deps.sql, viewer!.userId, l.id)
   return { ...toLesson(l), quiz: await findQuizView(deps.sql, l.id, access === 'owner') }
 }

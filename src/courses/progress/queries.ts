@@ -50,3 +50,24 @@ export async function uncompleteLesson(sql: Tx, userId: string, lessonId: string
   await sql`select set_config('lyceum.allow_progress_downgrade', 'off', true)`
   return rows.length > 0
 }
+
+/** Ids of the lessons of a course the learner has completed. */
+export async function completedLessonIds(sql: Tx, userId: string, courseId: string): Promise<string[]> {
+  const rows = await sql<{ lesson_id: string }[]>`
+    select lesson_id from lesson_progress where user_id = ${userId} and course_id = ${courseId} and status = 'completed'`
+  return rows.map((r) => r.lesson_id)
+}
+
+/**
+ * In a sequential course, the lesson before this one when the learner has not completed it
+ * (the lesson is then locked); null when the lesson is open (first, a preview, or the course
+ * is not sequential).
+ */
+export async function lessonToCompleteFirst(sql: Tx, userId: string, lessonId: string): Promise<string | null> {
+  const [row] = await sql<{ id: string }[]>`
+    select p.id from lessons l join courses c on c.id = l.course_id
+    join lateral (select id from lessons p where p.course_id = l.course_id and p.position < l.position order by p.position desc limit 1) p on true
+    where l.id = ${lessonId} and c.sequential and not l.is_preview
+      and not exists (select 1 from lesson_progress lp where lp.user_id = ${userId} and lp.lesson_id = p.id and lp.status = 'completed')`
+  return row?.id ?? null
+}

@@ -6,6 +6,8 @@ import { writeEvent } from '../../platform/outbox'
 import { courseErrors } from '../errors'
 import { iso } from '../shared/format'
 import { assertEnrolled } from '../shared/access'
+import { assertUnlocked } from '../shared/sequence'
+import { canManage } from '../shared/viewer'
 import { lockEnrollment } from '../enrollments/queries'
 import { recomputeAndAnnounce } from '../enrollments/recompute'
 import { findLessonWithCourse } from '../lessons/queries'
@@ -46,6 +48,7 @@ async function withLockedEnrollment<T>(deps: Pick<Deps, 'sql'>, lessonId: string
       await assertEnrolled(tx, l, auth)
       throw courseErrors.notEnrolled()
     }
+    if (!canManage(l, auth)) await assertUnlocked(tx, auth.userId, l.id)
     return fn(tx, l, enr.id)
   }) as Promise<T>
 }
