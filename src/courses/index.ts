@@ -9,6 +9,7 @@ import { certificateRoutes } from './certificates/routes'
 import { statsRoutes } from './stats/routes'
 import { regradeRoutes } from './regrades/routes'
 import { accommodationRoutes } from './accommodations/routes'
+import { analyticsRoutes } from './analytics/routes'
 
 /** The courses domain: catalog, lessons, enrollment, progress, quizzes, certificates. */
 export function courses(deps: Deps) {
@@ -22,4 +23,5 @@ export function courses(deps: Deps) {
     .use(statsRoutes(deps))
     .use(regradeRoutes(deps))
     .use(accommodationRoutes(deps))
+    .use(analyticsRoutes(deps))
 }
