@@ -156,3 +156,6 @@ create table audit_events (
 );
 create index audit_events_kind_idx on audit_events (kind, created_at desc, id desc);
 create index audit_events_created_idx on audit_events (created_at desc, id desc);
+
+-- Instructors read the mentor conversations tied to their course.
+create index ai_conversations_course_idx on ai_conversations (course_id, updated_at desc, id desc) where course_id is not null;

@@ -7,6 +7,8 @@ import type { Tx } from '../platform/db'
 import type { Deps } from '../platform/deps'
 import { writeEvent } from '../platform/outbox'
 import { inTx } from './shared/tx'
+import type { AuthContext } from '../platform/http/auth'
+import { courseForWrite } from './catalog/service'
 import { issueCertificate } from './certificates/service'
 import { expireIfDue } from './attempts/grade'
 import { insertEnrollment, reactivateEnrollment, revokeEnrollment, findEnrollment } from './enrollments/queries'
@@ -130,4 +132,10 @@ export async function expireQuizAttempt(deps: Pick<Deps, 'sql'>, attemptId: stri
 /** Worker reaction to `quiz.regraded`: tells the learner (notification {kind: "quiz_regraded"}). */
 export async function notifyQuizRegraded(deps: Pick<Deps, 'hub'>, p: { user_id: string; quiz_id: string; attempt_id: string; passed: boolean }): Promise<void> {
   await deps.hub.publish([p.user_id], 'notification', { kind: 'quiz_regraded', quiz_id: p.quiz_id, attempt_id: p.attempt_id, passed: p.passed })
+}
+
+/** A course its owner (or an admin) acts on: unknown or hidden → 404, visible but not theirs → 403. */
+export async function courseForOwner(sql: Tx, courseId: string, auth: AuthContext): Promise<{ id: string; title: string }> {
+  const c = await courseForWrite({ sql: sql as Deps['sql'] }, courseId, auth)
+  return { id: c.id, title: c.title }
 }

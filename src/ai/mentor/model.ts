@@ -20,8 +20,11 @@ export const ChatReply = t.Object(
   },
 )
 export const Conversation = t.Object(
-  { id: t.String({ format: 'uuid' }), course_id: t.Nullable(t.String()), title: t.String(), created_at: t.Date(), updated_at: t.Date() },
-  { title: 'AiConversation', examples: [{ id: '07c70ab1-3912-458a-9027-b12334455667', course_id: null, title: 'What should I study next?', created_at: '2026-01-15T13:00:00.000Z', updated_at: '2026-01-15T13:00:05.000Z' }] },
+  {
+    id: t.String({ format: 'uuid' }), course_id: t.Nullable(t.String()), title: t.String(), created_at: t.Date(), updated_at: t.Date(),
+    visible_to_instructors: t.Boolean({ description: "true when tied to a course (course_id set): that course's instructors can read it (every read is audited)" }),
+  },
+  { title: 'AiConversation', examples: [{ id: '07c70ab1-3912-458a-9027-b12334455667', course_id: null, title: 'What should I study next?', created_at: '2026-01-15T13:00:00.000Z', updated_at: '2026-01-15T13:00:05.000Z', visible_to_instructors: false }] },
 )
 export const ConversationList = t.Object({ items: t.Array(Conversation), next_cursor: t.Nullable(t.String()) })
 export const AiMessage = t.Object(

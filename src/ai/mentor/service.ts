@@ -83,7 +83,7 @@ export async function listMyConversations(deps: Pick<Deps, 'sql'>, userId: strin
   const limit = query.limit ?? 20
   const rows = await q.listConversations(deps.sql, userId, limit, decodeKeyset(query.cursor))
   const { items, next_cursor } = keysetPage(rows, limit, (r) => ({ at: r.updated_at, id: r.id }))
-  return { items: items.map(({ user_id: _, ...c }) => c), next_cursor }
+  return { items: items.map(({ user_id: _, ...c }) => ({ ...c, visible_to_instructors: c.course_id !== null })), next_cursor }
 }
 
 /** Messages page by their insertion counter `n` (a bigint, so kept as a string). */
