@@ -81,6 +81,10 @@ try {
     where e.course_id = ${course.id} and z.lesson_id = any(${lessonIds}::uuid[])`)
   await sql`set session_replication_role = origin`
   await time('counters', async () => {
+    await sql`insert into course_stats (course_id, enrolled, started, completed)
+      select course_id, count(*) filter (where status <> 'revoked'), count(*) filter (where status <> 'revoked' and started_at is not null),
+        count(*) filter (where status = 'completed') from enrollments group by course_id
+      on conflict (course_id) do update set enrolled = excluded.enrolled, started = excluded.started, completed = excluded.completed`
     await sql`insert into lesson_stats (lesson_id, started, completed)
       select lesson_id, count(*), count(*) filter (where status = 'completed') from lesson_progress group by lesson_id
       on conflict (lesson_id) do update set started = excluded.started, completed = excluded.completed`

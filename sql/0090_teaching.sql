@@ -57,13 +57,63 @@ begin
   return new;
 end $$;
 
--- Analytics: when a learner first did anything in the course (the funnel's "started"),
--- and a covering index so the funnel is one index-only scan.
+-- Analytics: when a learner first did anything in the course (the funnel's "started"), and
+-- per-course funnel counters kept by statement-level triggers on enrollments (a scan of a
+-- course's 100,000 enrollments is too slow for the analytics call; a bulk update of a
+-- course's enrollments adds its deltas in one upsert).
 alter table enrollments add column started_at timestamptz;
 update enrollments e set started_at = s.first
 from (select user_id, course_id, min(updated_at) as first from lesson_progress group by 1, 2) s
 where s.user_id = e.user_id and s.course_id = e.course_id;
-create index enrollments_course_funnel_idx on enrollments (course_id) include (status, started_at);
+
+create table course_stats (
+  course_id uuid primary key references courses(id) on delete cascade,
+  enrolled bigint not null default 0,  -- live: active or completed
+  started bigint not null default 0,   -- live with started_at
+  completed bigint not null default 0
+);
+insert into course_stats (course_id, enrolled, started, completed)
+select course_id, count(*) filter (where status <> 'revoked'), count(*) filter (where status <> 'revoked' and started_at is not null),
+  count(*) filter (where status = 'completed')
+from enrollments group by course_id;
+
+create function enrollments_stats_insert() returns trigger language plpgsql as $$
+begin
+  insert into course_stats as s (course_id, enrolled, started, completed)
+  select course_id, count(*) filter (where status <> 'revoked'), count(*) filter (where status <> 'revoked' and started_at is not null),
+    count(*) filter (where status = 'completed')
+  from new_rows group by course_id order by course_id
+  on conflict (course_id) do update set enrolled = s.enrolled + excluded.enrolled, started = s.started + excluded.started, completed = s.completed + excluded.completed;
+  return null;
+end $$;
+create function enrollments_stats_update() returns trigger language plpgsql as $$
+begin
+  insert into course_stats as s (course_id, enrolled, started, completed)
+  select course_id, sum(e), sum(st), sum(c) from (
+    select course_id, (status <> 'revoked')::int as e, (status <> 'revoked' and started_at is not null)::int as st, (status = 'completed')::int as c from new_rows
+    union all
+    select course_id, -(status <> 'revoked')::int, -(status <> 'revoked' and started_at is not null)::int, -(status = 'completed')::int from old_rows
+  ) d group by course_id having sum(e) <> 0 or sum(st) <> 0 or sum(c) <> 0 order by course_id
+  on conflict (course_id) do update set enrolled = s.enrolled + excluded.enrolled, started = s.started + excluded.started, completed = s.completed + excluded.completed;
+  return null;
+end $$;
+create function enrollments_stats_delete() returns trigger language plpgsql as $$
+begin
+  -- rows removed with their course (cascade) have no counters left to adjust
+  update course_stats s set enrolled = s.enrolled - d.e, started = s.started - d.st, completed = s.completed - d.c
+  from (
+    select course_id, count(*) filter (where status <> 'revoked') as e, count(*) filter (where status <> 'revoked' and started_at is not null) as st,
+      count(*) filter (where status = 'completed') as c
+    from old_rows group by course_id
+  ) d where s.course_id = d.course_id;
+  return null;
+end $$;
+create trigger enrollments_stats_insert after insert on enrollments referencing new table as new_rows
+  for each statement execute function enrollments_stats_insert();
+create trigger enrollments_stats_update after update on enrollments referencing old table as old_rows new table as new_rows
+  for each statement execute function enrollments_stats_update();
+create trigger enrollments_stats_delete after delete on enrollments referencing old table as old_rows
+  for each statement execute function enrollments_stats_delete();
 
 -- Per-lesson started/completed counters, kept by a trigger on lesson_progress.
 create table lesson_stats (

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'bun:test'
-import { call } from '../helpers/app'
+import { call, testApp } from '../helpers/app'
+import { revokeCourseAccess } from '../../src/courses/public'
 import { newUser } from '../helpers/factories'
 import { correctAnswers, enrolledStudent, makeCourse, quizBody } from './fixtures'
 
@@ -43,6 +44,9 @@ describe('GET /courses/:id/analytics', () => {
     expect(after.body.questions[0]).toMatchObject({ attempts: 2, correct_rate: 0.5, average_points: 2 })
     expect(after.body.questions.map((q: any) => q.question_id)).toEqual(quiz.questions.map((q: any) => q.id))
 
+    // a refund revokes s1's enrollment: the funnel drops it
+    await revokeCourseAccess((await testApp()).deps.sql, { userId: s1.id, courseId: course.id })
+    expect((await call('GET', url, { token: instructor.token })).body).toMatchObject({ enrolled: 2, started: 1, completed: 0 })
     const stranger = await newUser({ role: 'instructor' })
     expect((await call('GET', url, { token: stranger.token })).status).toBe(403)
     expect((await call('GET', `/api/v1/courses/${crypto.randomUUID()}/analytics`, { token: instructor.token })).status).toBe(404)

@@ -1,15 +1,10 @@
 import type { Tx } from '../../platform/db'
 
-/**
- * The enrollment funnel: one index-only scan of enrollments_course_funnel_idx
- * (`started_at` is set by the lesson_progress trigger on a learner's first activity).
- */
+/** The enrollment funnel, from the counters the enrollments triggers keep (course_stats). */
 export async function enrollmentFunnel(sql: Tx, courseId: string) {
   const [row] = await sql<{ enrolled: number; started: number; completed: number }[]>`
-    select count(*) filter (where status <> 'revoked')::int as enrolled,
-      count(*) filter (where status <> 'revoked' and started_at is not null)::int as started,
-      count(*) filter (where status = 'completed')::int as completed
-    from enrollments where course_id = ${courseId}`
+    select coalesce(max(enrolled), 0)::int as enrolled, coalesce(max(started), 0)::int as started, coalesce(max(completed), 0)::int as completed
+    from course_stats where course_id = ${courseId}`
   return row!
 }
 

@@ -8,7 +8,7 @@ const round = (n: number) => Math.round(n * 10000) / 10000
 
 /**
  * The owner's analytics of a course. Every figure comes from a counter kept by a trigger
- * or from one index-only scan, so the cost does not grow with the number of attempts.
+ * (course_stats, lesson_stats, quiz_question_stats), so the cost does not grow with enrollments or attempts.
  */
 export async function courseAnalytics(deps: Pick<Deps, 'sql'>, courseId: string, auth: AuthContext): Promise<CourseAnalytics> {
   const course = await courseForWrite(deps, courseId, auth)
