@@ -104,6 +104,14 @@ describe('POST /quizzes/:id/regrade', () => {
     expect(runs.body.items).toHaveLength(2)
     expect(runs.body.items[1]).toMatchObject({ id: applied.body.regrade_id, by: instructor.id, question_ids: null, attempts_affected: 1 })
     expect((await call('GET', `/api/v1/quizzes/${quiz.id}/regrades`, { token: student.token })).status).toBe(403)
+    // the key put back and regraded: the course completes again and the same certificate is valid again
+    await putQuiz(lessons[0].id, instructor.token, asBody(quiz))
+    const back = await call('POST', url, { token: instructor.token, body: { dry_run: false } })
+    expect(back.body.changes[0]).toMatchObject({ attempt_id: attempt.id, new_score: 5, new_passed: true })
+    const again = await call('GET', `/api/v1/enrollments/${enrollment.id}`, { token: student.token })
+    expect(again.body).toMatchObject({ status: 'completed', certificate_issued_at: cert.issued_at })
+    expect((await call('GET', `/api/v1/certificates/verify/${cert.number}`)).body.valid).toBe(true)
+    expect((await call('GET', '/api/v1/me/certificates', { token: student.token })).body.items).toMatchObject([{ id: cert.id, revoked_at: null }])
   }, 40000)
 
   test('fail → pass, concurrently with the learner submitting a new attempt: both kept, lesson and course complete once, certificate issued', async () => {
