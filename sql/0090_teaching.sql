@@ -132,8 +132,6 @@ begin
   if tg_op = 'INSERT' then
     d_started := 1;
     d_completed := (new.status = 'completed')::int;
-    update enrollments set started_at = new.updated_at
-      where user_id = new.user_id and course_id = new.course_id and started_at is null;
   elsif tg_op = 'UPDATE' then
     d_completed := (new.status = 'completed')::int - (old.status = 'completed')::int;
   else
@@ -145,6 +143,11 @@ begin
   insert into lesson_stats as s (lesson_id, started, completed)
   values (coalesce(new.lesson_id, old.lesson_id), d_started, d_completed)
   on conflict (lesson_id) do update set started = s.started + excluded.started, completed = s.completed + excluded.completed;
+  -- after lesson_stats: every writer takes lesson_stats before course_stats (no deadlock)
+  if tg_op = 'INSERT' then
+    update enrollments set started_at = new.updated_at
+      where user_id = new.user_id and course_id = new.course_id and started_at is null;
+  end if;
   return null;
 end $$;
 create trigger lesson_progress_stats after insert or update of status or delete on lesson_progress
