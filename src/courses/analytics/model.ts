@@ -18,5 +18,12 @@ export const CourseAnalytics = t.Object({
     correct_rate: t.Nullable(t.Number({ minimum: 0, maximum: 1, description: 'Share of those answers that were correct (null without attempts)' })),
     average_points: t.Nullable(t.Number({ description: 'Mean points scored (null without attempts)' })),
   }), { description: "Current questions of the course's quizzes, in course and quiz order" }),
-}, { title: 'CourseAnalytics' })
+}, {
+  title: 'CourseAnalytics',
+  examples: [{
+    enrolled: 120, started: 95, completed: 40,
+    lessons: [{ lesson_id: '3eaf9d85-6c4b-4ebd-8f5a-8b9c0d1e2f3a', title: 'How quizzes work', started: 95, completed: 70 }],
+    questions: [{ quiz_id: '6bd2c018-9f7e-4be0-9c8d-1e2f3a4b5c6d', question_id: '7ce3d129-a08f-4cf1-8d9e-2f3a4b5c6d7e', prompt: 'Lessons can have quizzes.', attempts: 150, correct_rate: 0.82, average_points: 0.82 }],
+  }],
+})
 export type CourseAnalytics = typeof CourseAnalytics.static

@@ -67,7 +67,7 @@ export const Quiz = t.Object({
   title: 'Quiz',
   examples: [{
     id: '6bd2c018-9f7e-4be0-9c8d-1e2f3a4b5c6d', lesson_id: '3eaf9d85-6c4b-4ebd-8f5a-8b9c0d1e2f3a', title: 'Check your understanding', pass_percentage: 60,
-    time_limit_seconds: null, max_attempts: 3, grading_policy: 'highest', shuffle: false,
+    time_limit_seconds: null, max_attempts: 3, grading_policy: 'highest', shuffle: false, show_correct_answers: 'after_submit',
     questions: [{ id: '7ce3d129-a08f-4cf1-8d9e-2f3a4b5c6d7e', type: 'true_false', prompt: 'Lessons can have quizzes.', points: 1, options: [] }],
   }],
 })
