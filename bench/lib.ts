@@ -65,10 +65,14 @@ export async function waitUp(url: string, ms = 20000) {
  * Both servers of a comparison run as production processes (`NODE_ENV=production`, which is also
  * what makes Bun.serve and Elysia leave development mode), the way docker-compose.yml runs the API.
  */
+const randomHex = (bytes: number) => Buffer.from(crypto.getRandomValues(new Uint8Array(bytes))).toString('hex')
+// Production refuses secrets that appear in the repository: fresh ones per bench run.
 const PRODUCTION = {
   NODE_ENV: 'production',
-  JWT_SECRET: 'bench-only-secret-of-more-than-thirty-two-bytes-0123456789',
-  DATA_ENCRYPTION_KEY: 'be'.repeat(32),
+  JWT_SECRET: randomHex(32),
+  DATA_ENCRYPTION_KEY: randomHex(32),
+  METRICS_TOKEN: randomHex(32),
+  PAYMENTS_ENABLED: 'false',
   PUBLIC_URL: 'http://localhost:3000',
 }
 

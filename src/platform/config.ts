@@ -1,6 +1,9 @@
 import { Type as T, type Static, type TSchema } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
-import { parseDataKey } from './crypto'
+import { dataKeyOf, parseDataKey } from './crypto'
+import { unsafeSettings } from './production-safety'
+
+export { KNOWN_SECRETS } from './production-safety'
 
 /**
  * Every setting of SPEC §10, parsed once from the environment.
@@ -77,6 +80,10 @@ export const ConfigSchema = T.Object({
   LIMIT_CHECKOUTS_PER_HOUR: Int(20, 0),
   UPLOAD_QUOTA_BYTES: Int(1024 * 1024 * 1024, 0),
   LIMIT_UPLOADS_PER_HOUR: Int(60, 0),
+  /** false: payment routes answer 503 payments_disabled and production needs no Stripe secrets. */
+  PAYMENTS_ENABLED: Bool(true),
+  /** true: /metrics needs no token, also in production. */
+  METRICS_PUBLIC: Bool(false),
 })
 
 type Raw = Static<typeof ConfigSchema>
@@ -95,10 +102,6 @@ export class ConfigError extends Error {}
 function crossChecks(raw: Raw, given: Set<string>): string[] {
   const bad: string[] = []
   if (raw.NODE_ENV === 'production') {
-    // The development default never counts in production.
-    if (!given.has('JWT_SECRET') || new TextEncoder().encode(raw.JWT_SECRET).length < 32) {
-      bad.push('JWT_SECRET (production needs at least 32 bytes)')
-    }
     if (!raw.PUBLIC_URL) bad.push('PUBLIC_URL (required in production)')
     if (!raw.DATA_ENCRYPTION_KEY) bad.push('DATA_ENCRYPTION_KEY (required in production: 32 random bytes, hex or base64)')
   }
@@ -126,7 +129,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     const name = err.path.replace(/^\//, '').split('/')[0]
     if (name) bad.add(`${name} (${err.message.toLowerCase()})`)
   }
-  if (bad.size === 0) for (const b of crossChecks(value, given)) bad.add(b)
+  const schemaOk = bad.size === 0
+  // Unsafe secrets are named even next to malformed settings: one line lists everything to fix.
+  for (const b of unsafeSettings(value, given)) bad.add(b)
+  if (schemaOk) for (const b of crossChecks(value, given)) bad.add(b)
   if (bad.size) throw new ConfigError(`invalid settings: ${[...bad].join('; ')}`)
   const port = value.PORT
   return {
@@ -138,6 +144,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     corsOrigins: splitList(value.CORS_ORIGINS),
     adminEmails: splitList(value.ADMIN_EMAILS).map((e) => e.toLowerCase()),
   }
+}
+
+/** The 32-byte key for data encrypted at rest (AES-256-GCM): DATA_ENCRYPTION_KEY, or the dev key outside production (see ./crypto). */
+export function dataEncryptionKey(cfg: Pick<Config, 'DATA_ENCRYPTION_KEY' | 'NODE_ENV'>): Uint8Array {
+  return new Uint8Array(dataKeyOf(cfg))
 }
 
 function splitList(s: string): string[] {

@@ -37,7 +37,7 @@ describe('config', () => {
 
   test('production needs a 32-byte JWT_SECRET and PUBLIC_URL', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET.*PUBLIC_URL/)
-    const ok = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), PUBLIC_URL: 'https://lyceum.example/', DATA_ENCRYPTION_KEY: 'cd'.repeat(32) })
+    const ok = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), PUBLIC_URL: 'https://lyceum.example/', PAYMENTS_ENABLED: 'false', METRICS_PUBLIC: 'true', DATA_ENCRYPTION_KEY: 'ab'.repeat(32) })
     expect(ok.PUBLIC_URL).toBe('https://lyceum.example')
   })
 

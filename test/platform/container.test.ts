@@ -44,6 +44,8 @@ afterAll(async () => {
   await redis.quit()
 })
 
+const randomHex = () => Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('hex')
+const secrets = { JWT_SECRET: randomHex(), DATA_ENCRYPTION_KEY: randomHex(), METRICS_TOKEN: randomHex(), STRIPE_SECRET_KEY: `sk_test_${randomHex()}`, STRIPE_WEBHOOK_SECRET: `whsec_${randomHex()}` }
 const env = () => ({
   PATH: process.env.PATH!,
   HOME: process.env.HOME ?? dir,
@@ -52,8 +54,8 @@ const env = () => ({
   DATABASE_POOL_MAX: '3',
   REDIS_URL: process.env.REDIS_URL!,
   REDIS_PREFIX: prefix,
-  JWT_SECRET: 'a-production-like-secret-of-more-than-32-bytes-for-the-image-test',
-  DATA_ENCRYPTION_KEY: '5e'.repeat(32),
+  // Production refuses repository-known secrets: fresh ones per run (SPEC §12).
+  ...secrets,
   PUBLIC_URL: 'http://localhost:8080',
   TRUST_PROXY: '1',
   SMTP_URL: process.env.SMTP_URL!,
