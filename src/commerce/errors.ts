@@ -25,5 +25,6 @@ export const commerceErrors = {
   refundExceedsRemaining: (left: number) =>
     new AppError(409, 'refund_exceeds_remaining', `At most ${left} minor units are left to refund on this order`, [{ field: 'amount_cents', code: 'refund_exceeds_remaining', message: `at most ${left}` }]),
   refundRejected: (message: string) => new AppError(409, 'refund_rejected', `Stripe refused the refund: ${message}`),
+  paymentsDisabled: () => new AppError(503, 'payments_disabled', 'Payments are turned off on this server (PAYMENTS_ENABLED=false)'),
   paymentUnavailable: () => new AppError(503, 'unavailable', 'The payment provider is unavailable, retry with the same Idempotency-Key'),
 }

@@ -6,8 +6,9 @@ import { checkout } from './checkout'
 import { AdminOrderPatch, AdminOrderQuery, AdminOrderRefund, Checkout, CourseIntentCreate, IdempotencyHeaders, Order, OrderCreate, OrderIdParam, OrderList, OrderQuery } from './model'
 import { takeUserToken } from '../../platform/http/user-limits'
 import { advanceOrder, cancelOrder, getOrder, listOrderPage, refundOrder } from './service'
+import { payments503, paymentsRoute } from '../payments/enabled'
 
-const checkoutErrors = errorResponses(401, 404, 409, 422, 429, 503)
+const checkoutErrors = { ...errorResponses(401, 404, 409, 422, 429), 503: payments503('`unavailable`: the payment provider did not answer, retry with the same Idempotency-Key') }
 
 /** The buyer's orders and checkout. */
 export function orderRoutes(deps: Deps) {
@@ -18,6 +19,7 @@ export function orderRoutes(deps: Deps) {
       set.status = 201
       return checkout(deps, auth.userId, { kind: 'cart', shipping_address: body?.shipping_address ?? undefined }, headers['idempotency-key'])
     }, {
+      ...paymentsRoute(deps),
       auth: true,
       body: t.Optional(OrderCreate),
       headers: IdempotencyHeaders,
@@ -32,6 +34,7 @@ export function orderRoutes(deps: Deps) {
       set.status = 201
       return checkout(deps, auth.userId, { kind: 'course', course_id: body.course_id }, headers['idempotency-key'])
     }, {
+      ...paymentsRoute(deps),
       auth: true,
       body: CourseIntentCreate,
       headers: IdempotencyHeaders,
@@ -87,6 +90,7 @@ export function adminOrderRoutes(deps: Deps) {
     .post('/:id/refund', ({ params, body }) => refundOrder(deps, params.id, body?.amount_cents), {
       auth: 'admin',
       params: OrderIdParam,
+      ...paymentsRoute(deps),
       body: t.Optional(AdminOrderRefund),
       detail: {
         summary: 'Ask Stripe to refund all that is left or `amount_cents`; the charge.refunded webhook then records it',
@@ -94,6 +98,6 @@ export function adminOrderRoutes(deps: Deps) {
           'A partial refund is recorded in `refunded_cents` and keeps the order and its access; all of it sets `refunded`. ' +
           'More than is left (received minus refunded or already asked for) → 409 refund_exceeds_remaining; Stripe refusing → 409 refund_rejected; Stripe unreachable → 503 unavailable.',
       },
-      response: { 200: Order, ...errorResponses(401, 403, 404, 409, 422, 503) },
+      response: { 200: Order, ...errorResponses(401, 403, 404, 409, 422), 503: payments503('`unavailable`: the payment provider did not answer') },
     })
 }

@@ -1,6 +1,7 @@
 import { Elysia, t } from 'elysia'
 import type { Deps } from '../../platform/deps'
 import { errorResponses } from '../../platform/http/errors'
+import { payments503, paymentsRoute } from './enabled'
 import { receiveStripeWebhook } from './webhook'
 
 /** Stripe's webhook: the raw body is verified, so Elysia must not parse it. */
@@ -9,9 +10,10 @@ export function webhookRoutes(deps: Deps) {
     '/webhooks/stripe',
     async ({ request }) => receiveStripeWebhook(deps, await request.text(), request.headers.get('stripe-signature') ?? undefined),
     {
+      ...paymentsRoute(deps),
       parse: 'none',
       detail: { summary: 'Stripe webhook (Stripe-Signature verified on the raw body; each event applied once)' },
-      response: { 200: t.Object({ received: t.Boolean() }, { examples: [{ received: true }] }), ...errorResponses(400) },
+      response: { 200: t.Object({ received: t.Boolean() }, { examples: [{ received: true }] }), ...errorResponses(400), 503: payments503() },
     },
   )
 }

@@ -53,3 +53,6 @@ export const ErrorBody = t.Object(
 export function errorResponses<S extends number>(...statuses: S[]): Record<S, typeof ErrorBody> {
   return Object.fromEntries(statuses.map((s) => [s, ErrorBody])) as Record<S, typeof ErrorBody>
 }
+
+/** The error envelope with a description of the codes one status can carry (the OpenAPI response's description). */
+export const documentedError = (description: string) => t.Object(ErrorBody.properties, { title: 'Error', description })
