@@ -62,7 +62,7 @@ export function createApp(deps: Deps) {
     // CORS only when origins are configured: without it browsers on other origins are refused anyway.
     .use(config.corsOrigins.length ? cors({ origin: config.corsOrigins.includes('*') ? true : config.corsOrigins, credentials: true, exposeHeaders: ['X-Request-Id', 'Retry-After'] }) : new Elysia({ name: 'platform.no-cors' }))
     .use(openapiPlugin({ version: pkg.version, tags: API_TAGS, serverUrl: config.PUBLIC_URL }))
-    .use(healthRoutes({ sql: deps.sql, redis: deps.redis, metrics: deps.metrics, metricsToken: config.METRICS_TOKEN }))
+    .use(healthRoutes({ sql: deps.sql, redis: deps.redis, metrics: deps.metrics, metricsToken: config.METRICS_TOKEN, metricsPublic: config.METRICS_PUBLIC }))
     .use(wsRoutes({ ...tokenDepsOf(deps), hub: deps.hub }))
     .use(apiIndexRoutes({ version: pkg.version, htmlHome: config.NODE_ENV === 'development' ? devHomePage() : undefined }))
     // Only `bun run dev` serves the pages behind the links in emails (a real app serves its own at APP_URL).

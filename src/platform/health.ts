@@ -1,4 +1,5 @@
 import { Elysia, t } from 'elysia'
+import { createHash, timingSafeEqual } from 'node:crypto'
 import type { Sql } from './db'
 import type { Redis } from './redis'
 import type { Metrics } from './metrics'
@@ -22,11 +23,22 @@ async function timed(fn: () => Promise<unknown>, timeoutMs: number): Promise<typ
   }
 }
 
+const digest = (s: string) => createHash('sha256').update(s).digest()
+
+/**
+ * Whether `given` is the metrics token, in time independent of where they differ: both are
+ * hashed to equal-length digests first (timingSafeEqual needs equal lengths, and comparing
+ * lengths would leak the token's).
+ */
+export function metricsTokenMatches(token: string, given: string | undefined): boolean {
+  return typeof given === 'string' && given.length > 0 && timingSafeEqual(digest(token), digest(given))
+}
+
 const Live = t.Object({ status: t.Literal('ok') })
 const LIVE = JSON.stringify({ status: 'ok' } satisfies typeof Live.static)
 
 /** `/health/live`, `/health/ready` and `/metrics` (root paths, not under /api/v1). */
-export function healthRoutes(deps: { sql: Sql; redis: Redis; metrics: Metrics; metricsToken?: string }) {
+export function healthRoutes(deps: { sql: Sql; redis: Redis; metrics: Metrics; metricsToken?: string; metricsPublic?: boolean }) {
   return new Elysia({ tags: ['operations'] })
     // The body never changes: sent as ready text (no per-request serialisation or response check).
     .get('/health/live', ({ set }) => jsonText(set, LIVE), {
@@ -49,10 +61,10 @@ export function healthRoutes(deps: { sql: Sql; redis: Redis; metrics: Metrics; m
     .get(
       '/metrics',
       async ({ headers, set }) => {
-        if (deps.metricsToken && bearerToken(headers.authorization) !== deps.metricsToken) throw httpErrors.unauthorized()
+        if (deps.metricsToken && !deps.metricsPublic && !metricsTokenMatches(deps.metricsToken, bearerToken(headers.authorization))) throw httpErrors.unauthorized()
         set.headers['content-type'] = deps.metrics.registry.contentType
         return deps.metrics.registry.metrics()
       },
-      { detail: { summary: 'Prometheus metrics (Bearer METRICS_TOKEN when set)', security: [{}, { metricsToken: [] }] } },
+      { detail: { summary: 'Prometheus metrics (Bearer METRICS_TOKEN when set, unless METRICS_PUBLIC=true)', security: [{}, { metricsToken: [] }] } },
     )
 }
