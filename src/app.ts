@@ -60,7 +60,8 @@ export function createApp(deps: Deps) {
       }),
     )
     // CORS only when origins are configured: without it browsers on other origins are refused anyway.
-    .use(config.corsOrigins.length ? cors({ origin: config.corsOrigins.includes('*') ? true : config.corsOrigins, credentials: true, exposeHeaders: ['X-Request-Id', 'Retry-After'] }) : new Elysia({ name: 'platform.no-cors' }))
+    // `*` means any origin but never with credentials (SPEC §12): a reflected origin with credentials would trust every site.
+    .use(config.corsOrigins.length ? cors({ origin: config.corsOrigins.includes('*') ? '*' : config.corsOrigins, credentials: !config.corsOrigins.includes('*'), exposeHeaders: ['X-Request-Id', 'Retry-After'] }) : new Elysia({ name: 'platform.no-cors' }))
     .use(openapiPlugin({ version: pkg.version, tags: API_TAGS, serverUrl: config.PUBLIC_URL }))
     .use(healthRoutes({ sql: deps.sql, redis: deps.redis, metrics: deps.metrics, metricsToken: config.METRICS_TOKEN, metricsPublic: config.METRICS_PUBLIC }))
     .use(wsRoutes({ ...tokenDepsOf(deps), hub: deps.hub }))
