@@ -20,7 +20,10 @@ export function adminUserRoutes(deps: AccountsDeps) {
       auth: 'admin',
       params: t.Object({ id: t.String({ format: 'uuid' }) }),
       body: AdminUserPatch,
-      detail: { summary: "Change a user's role (from their next token) or status; suspending revokes all their sessions" },
+      detail: {
+        summary: "Change a user's role or status; both revoke their access tokens (401 token_revoked) and close their sockets (4401) at once",
+        description: 'A role change keeps the sessions: the next refresh gets a token with the new role. Suspending revokes every session as well.',
+      },
       response: { 200: User, ...errorResponses(401, 403, 404, 409, 422) },
     })
 }

@@ -14,9 +14,20 @@ export type Tokens = { access_token: string; refresh_token: string; expires_in: 
 /** How long ended sessions and rotated refresh tokens are kept (reuse detection, audit). */
 const RETENTION_MS = 7 * 24 * 3600 * 1000
 
-async function accessTokenFor(deps: Pick<AccountsDeps, 'config'>, user: Pick<UserRow, 'id' | 'role'>, sid: string) {
-  const { token, expiresIn } = await signAccessToken({ secret: deps.config.JWT_SECRET, accessTtl: deps.config.ACCESS_TOKEN_TTL }, { userId: user.id, role: user.role, sid })
-  return { access_token: token, expires_in: expiresIn }
+/**
+ * Signs an access token, then reads the user's role again: a role change that committed after
+ * the caller read the row (e.g. during a login's password check) re-signs with the new role.
+ * A change committing after this read comes after the signature too, so its revocation stamp
+ * catches the token: no token outlives the role it claims.
+ */
+async function accessTokenFor(deps: Pick<AccountsDeps, 'config'>, user: Pick<UserRow, 'id' | 'role'>, sid: string, sql: Tx) {
+  let role = user.role
+  for (;;) {
+    const { token, expiresIn } = await signAccessToken({ secret: deps.config.JWT_SECRET, accessTtl: deps.config.ACCESS_TOKEN_TTL }, { userId: user.id, role, sid })
+    const current = (await findUserById(sql, user.id))?.role ?? role
+    if (current === role) return { access_token: token, expires_in: expiresIn }
+    role = current
+  }
 }
 
 /** Opens a session for `user` and returns its first access + refresh tokens. */
@@ -32,7 +43,7 @@ export async function openSession(deps: Pick<AccountsDeps, 'sql' | 'config'>, us
   })
   await q.insertRefreshToken(sql, sha256(refresh), session.id, now)
   await q.deleteEndedSessions(sql, user.id, new Date(now.getTime() - RETENTION_MS))
-  return { ...(await accessTokenFor(deps, user, session.id)), refresh_token: refresh }
+  return { ...(await accessTokenFor(deps, user, session.id, sql)), refresh_token: refresh }
 }
 
 type RefreshOutcome = { ok: Tokens } | { reused: { sid: string; userId: string } } | { error: 'invalid' | 'expired' | 'revoked' }
@@ -63,7 +74,7 @@ export async function refreshSession(deps: AccountsDeps, refreshToken: string, c
     await q.insertRefreshToken(tx, sha256(next), row.id, now)
     await q.touchSession(tx, row.id, ctx.ip, now)
     await q.deleteOldRotatedTokens(tx, row.id, new Date(now.getTime() - RETENTION_MS))
-    return { ok: { ...(await accessTokenFor(deps, user, row.id)), refresh_token: next } }
+    return { ok: { ...(await accessTokenFor(deps, user, row.id, tx)), refresh_token: next } }
   })
   if ('ok' in outcome) return outcome.ok
   if ('reused' in outcome) {
@@ -78,6 +89,15 @@ export async function refreshSession(deps: AccountsDeps, refreshToken: string, c
 async function killSessionAccess(deps: AccountsDeps, sid: string) {
   await revokeSessionAccess(tokenDepsOf(deps), sid)
   await deps.hub.closeSockets({ sid })
+}
+
+/**
+ * After a role change: every access token issued so far fails at once (401 token_revoked) and
+ * the user's sockets close with 4401; sessions survive, so a refresh gets a token with the new role.
+ */
+export async function revokeAccessAfterRoleChange(deps: Pick<AccountsDeps, 'redis' | 'keys' | 'config' | 'hub'>, userId: string) {
+  await revokeUserAccess(tokenDepsOf(deps), userId)
+  await deps.hub.closeSockets({ userId }, 4401, 'role changed')
 }
 
 /** Revokes one session of `userId`; false when it is not theirs or not live. */

@@ -7,6 +7,10 @@ export async function viewerOf(deps: Pick<Deps, 'config' | 'redis' | 'keys'>, he
   return token ? authenticate(tokenDepsOf(deps), token) : null
 }
 
-/** Owner or admin. */
+/**
+ * An admin, or the owner while their current role is instructor (SPEC §12): an instructor
+ * demoted to student no longer manages the courses they made. Tokens carry the current role:
+ * a role change revokes the older ones.
+ */
 export const canManage = (course: { instructor_id: string }, auth: Pick<AuthContext, 'userId' | 'role'> | null | undefined) =>
-  Boolean(auth && (auth.role === 'admin' || auth.userId === course.instructor_id))
+  Boolean(auth && (auth.role === 'admin' || (auth.role === 'instructor' && auth.userId === course.instructor_id)))

@@ -99,7 +99,7 @@ export function createHub(deps: { redis: Redis; redisSub: Redis; channel: string
 
     /** Closes every socket of a session (or of a user) on every replica, e.g. 4401 on revocation. */
     async closeSockets(target: { sid?: string; userId?: string }, code = 4401, reason = 'session revoked') {
-      await deps.redis.publish(deps.channel, JSON.stringify({ k: 'c', sid: target.sid, user: target.userId, code, reason } satisfies Envelope))
+      await publishClose(deps.redis, deps.channel, target, code, reason)
     },
 
     /** Registers the handler of a client frame type; `data` is validated with `schema` first. */
@@ -191,6 +191,14 @@ export function createHub(deps: { redis: Redis; redisSub: Redis; channel: string
   return hub
 }
 export type Hub = ReturnType<typeof createHub>
+
+/**
+ * Asks every replica to close the sockets of a session or a user. Usable without a hub (e.g. by
+ * the CLI): `channel` is the hub's channel, `keys('hub')`.
+ */
+export async function publishClose(redis: Redis, channel: string, target: { sid?: string; userId?: string }, code = 4401, reason = 'session revoked') {
+  await redis.publish(channel, JSON.stringify({ k: 'c', sid: target.sid, user: target.userId, code, reason } satisfies Envelope))
+}
 
 /** Wraps a Bun socket as a hub connection. */
 export function connFromSocket(ws: ServerWebSocket<unknown>, id: string, auth: { userId: string; sid: string; role: string }): Conn {
