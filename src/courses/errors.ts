@@ -13,6 +13,7 @@ export const courseErrors = {
   attemptExpired: () => new AppError(409, 'attempt_expired', 'The time for this attempt has run out; your saved answers were graded'),
   attemptClosed: () => new AppError(409, 'attempt_closed', 'This attempt has already been submitted'),
   notCompleted: () => new AppError(409, 'enrollment_not_completed', 'The enrollment is not completed'),
+  certificateRevoked: () => new AppError(410, 'certificate_revoked', 'This certificate has been revoked'),
   notReviewable: () => new AppError(409, 'not_reviewable', 'Only essay questions of a submitted attempt can be reviewed'),
   lessonLocked: (previousLessonId: string) => new AppError(403, 'lesson_locked', 'Complete the lesson before this one first', [{ field: 'lesson_id', message: previousLessonId }]),
   notFound: (what = 'Not found') => httpErrors.notFound(what),

@@ -160,6 +160,8 @@ export function filesSuite(driver: Driver) {
       expect((await ctx.call('GET', path, { token: 'not-a-token' })).status).toBe(401)
       const avatar = await upload(ctx, owner.token, 'avatar', await makeImage('png', 40, 40), 'me.png')
       expect((await ctx.call('GET', `/api/v1/files/${avatar.body.id}`)).status).toBe(200)
+      // Its bytes are public once the worker has stripped their metadata (SPEC §12 Privacy).
+      await waitProcessed(ctx, owner.token, avatar.body.id)
       expect((await fetchContent(ctx, avatar.body.url)).status).toBe(200)
       expect((await ctx.call('GET', `/api/v1/files/${crypto.randomUUID()}`)).status).toBe(404)
       expect((await ctx.call('GET', '/api/v1/files/not-a-uuid')).status).toBe(422)

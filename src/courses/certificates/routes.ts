@@ -1,7 +1,7 @@
 import { Elysia, t } from 'elysia'
 import type { Deps } from '../../platform/deps'
 import { authGuard } from '../../platform/http/auth'
-import { errorResponses } from '../../platform/http/errors'
+import { documentedError, errorResponses } from '../../platform/http/errors'
 import { binaryResponse } from '../../platform/http/responses'
 import { Certificate, CertificateList, Verification } from './model'
 import { adminIssue, certificatePdf, listMyCertificates, verifyCertificate } from './service'
@@ -24,8 +24,8 @@ export function certificateRoutes(deps: Deps) {
     .get('/certificates/:id/pdf', ({ auth, params }) => certificatePdf(deps, params.id, auth), {
       auth: true,
       params: IdParams,
-      detail: { summary: "One's own certificate as PDF (application/pdf)" },
-      response: { 200: binaryResponse('application/pdf', 'The certificate PDF'), ...errorResponses(401, 404, 422) },
+      detail: { summary: "One's own certificate as PDF (application/pdf); 410 certificate_revoked once revoked" },
+      response: { 200: binaryResponse('application/pdf', 'The certificate PDF'), ...errorResponses(401, 404, 422), 410: documentedError('`certificate_revoked`: the certificate was revoked (refund or dispute); GET /certificates/verify/:number says valid: false') },
     })
     .post('/admin/enrollments/:id/certificate', async ({ params, set }) => {
       const { certificate, created } = await adminIssue(deps, params.id)

@@ -86,6 +86,8 @@ export async function listMyCertificates(deps: D, auth: AuthContext) {
 export async function certificatePdf(deps: D, id: string, auth: AuthContext): Promise<Response> {
   const row = await q.findCertificate(deps.sql, id)
   if (!row || !row.storage_key || (row.user_id !== auth.userId && auth.role !== 'admin')) throw httpErrors.notFound('Certificate not found')
+  // A revoked certificate (refund, dispute) is no longer handed out as a document (SPEC §12).
+  if (row.revoked_at) throw courseErrors.certificateRevoked()
   const blob = await deps.storage.get(row.storage_key)
   if (!blob) throw httpErrors.notFound('Certificate not found')
   return new Response(blob, { headers: { 'content-type': 'application/pdf', 'content-disposition': `inline; filename="${row.number}.pdf"`, 'cache-control': 'private, max-age=300' } })

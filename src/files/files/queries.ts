@@ -11,12 +11,14 @@ export type FileRow = {
   checksum_sha256: string
   original_name: string | null
   status: 'processing' | 'ready' | 'failed'
+  /** The stored original was re-encoded without metadata (public images, sql/0060). */
+  metadata_stripped?: boolean
   created_at: Date
 }
 export type VariantRow = { file_id: string; name: string; storage_key: string; content_type: string; width: number; height: number; size: number }
 
 const FILE_COLUMNS = (sql: Tx) =>
-  sql`id, owner_id, purpose, storage_key, content_type, size::float8 as size, checksum_sha256, original_name, status, created_at`
+  sql`id, owner_id, purpose, storage_key, content_type, size::float8 as size, checksum_sha256, original_name, status, metadata_stripped, created_at`
 
 export async function insertFile(sql: Tx, f: Omit<FileRow, 'created_at'>): Promise<FileRow> {
   const [row] = await sql<FileRow[]>`
@@ -70,4 +72,11 @@ export async function upsertVariants(sql: Tx, rows: VariantRow[]): Promise<void>
 
 export async function setFileStatus(sql: Tx, id: string, status: FileRow['status']): Promise<void> {
   await sql`update files set status = ${status}, updated_at = now() where id = ${id}`
+}
+
+/** Points the row at the metadata-free copy of its original (public images). */
+export async function replaceOriginal(sql: Tx, id: string, f: { storage_key: string; size: number; checksum_sha256: string }): Promise<void> {
+  await sql`
+    update files set storage_key = ${f.storage_key}, size = ${f.size}, checksum_sha256 = ${f.checksum_sha256}, metadata_stripped = true, updated_at = now()
+    where id = ${id}`
 }

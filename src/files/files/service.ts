@@ -127,6 +127,9 @@ export async function fileContent(
   const row = await readableFile(deps, id, viewer)
   let key = row.storage_key
   let contentType = row.content_type
+  // A public image whose original still has its metadata (being processed, or stored before
+  // stripping existed) is served as its large variant, which never carries any (SPEC §12).
+  if (!variant && PUBLIC_PURPOSES.includes(row.purpose) && row.content_type.startsWith('image/') && !row.metadata_stripped) variant = 'large'
   if (variant) {
     const v = (await findVariantsOf(deps.sql, [id])).find((x) => x.name === variant)
     if (!v) throw httpErrors.notFound('This variant does not exist (yet)')

@@ -40,3 +40,28 @@ export async function renderVariants(input: Uint8Array): Promise<Rendered[]> {
     }),
   )
 }
+
+/** Output settings per stored content type: the original keeps its format. */
+const REENCODE: Record<string, (img: sharp.Sharp) => sharp.Sharp> = {
+  'image/jpeg': (img) => img.jpeg({ quality: 90, chromaSubsampling: '4:4:4' }),
+  'image/png': (img) => img.png(),
+  'image/webp': (img) => img.webp({ quality: 90 }),
+  'image/gif': (img) => img.gif(),
+}
+
+/**
+ * The original re-encoded in its own format with no metadata at all (EXIF with GPS, XMP, IPTC,
+ * comments) — sharp writes none unless asked — and its EXIF orientation applied to the pixels,
+ * so it still displays upright. The colour profile is kept (it says nothing about the person).
+ * Animated GIF/WebP keep their frames.
+ */
+export async function stripImageMetadata(input: Uint8Array, contentType: string): Promise<Buffer> {
+  const encode = REENCODE[contentType]
+  if (!encode) throw new UndecodableImageError(`no encoder for ${contentType}`)
+  const animated = contentType === 'image/gif' || contentType === 'image/webp'
+  try {
+    return await encode(sharp(input, { limitInputPixels: MAX_INPUT_PIXELS, autoOrient: !animated, animated, failOn: 'error' }).keepIccProfile()).toBuffer()
+  } catch (err) {
+    throw new UndecodableImageError(`cannot re-encode image: ${(err as Error).message}`)
+  }
+}
