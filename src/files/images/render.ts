@@ -1,4 +1,4 @@
-import sharp, { type OutputInfo } from 'sharp'
+import sharp, { type OutputInfo, type Sharp } from 'sharp'
 import type { VariantName } from '../urls'
 
 /** Variant widths in px (SPEC §8); smaller originals are never upscaled. */
@@ -42,7 +42,7 @@ export async function renderVariants(input: Uint8Array): Promise<Rendered[]> {
 }
 
 /** Output settings per stored content type: the original keeps its format. */
-const REENCODE: Record<string, (img: sharp.Sharp) => sharp.Sharp> = {
+const REENCODE: Record<string, (img: Sharp) => Sharp> = {
   'image/jpeg': (img) => img.jpeg({ quality: 90, chromaSubsampling: '4:4:4' }),
   'image/png': (img) => img.png(),
   'image/webp': (img) => img.webp({ quality: 90 }),
