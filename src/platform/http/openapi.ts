@@ -27,7 +27,7 @@ const WS_OPERATION: Record<string, unknown> = {
     'The server sends `hello {user_id, connection_id, online_user_ids}` first. Client frames: ping, ack, read, typing, typing_stop, resume. ' +
     'Server frames: pong, message, message_updated, delivery_ack, read_receipt, typing, typing_stop, presence, resumed, notification, error. ' +
     'Every frame with its schema is in the AsyncAPI document at /asyncapi.json. ' +
-    'Sockets of a revoked session are closed with code 4401; on shutdown with 1001.',
+    'Sockets of a revoked session, or of a user whose role changed or who was suspended, are closed with code 4401; on shutdown with 1001.',
   security: [{ bearerAuth: [] }],
   parameters: [
     { name: 'ticket', in: 'query', required: false, schema: { type: 'string' }, description: 'Single-use ticket from POST /api/v1/ws/ticket' },
