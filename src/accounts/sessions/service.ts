@@ -22,12 +22,14 @@ const RETENTION_MS = 7 * 24 * 3600 * 1000
  */
 async function accessTokenFor(deps: Pick<AccountsDeps, 'config'>, user: Pick<UserRow, 'id' | 'role'>, sid: string, sql: Tx) {
   let role = user.role
-  for (;;) {
+  for (let attempt = 0; attempt < 5; attempt++) {
     const { token, expiresIn } = await signAccessToken({ secret: deps.config.JWT_SECRET, accessTtl: deps.config.ACCESS_TOKEN_TTL }, { userId: user.id, role, sid })
     const current = (await findUserById(sql, user.id))?.role ?? role
     if (current === role) return { access_token: token, expires_in: expiresIn }
     role = current
   }
+  // The role keeps changing under us: issue nothing rather than a token that may be stale.
+  throw accountErrors.tokenRevoked()
 }
 
 /** Opens a session for `user` and returns its first access + refresh tokens. */
