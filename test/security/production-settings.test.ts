@@ -107,8 +107,8 @@ test('the list of repository-known secrets is complete (scan of every tracked fi
   // A value given to JWT_SECRET in env files, compose files, docs and code: `JWT_SECRET=v`,
   // `JWT_SECRET: 'v'`, `${JWT_SECRET:-v}`. Under 32 bytes it is refused by length anyway.
   const jwtValue = /JWT_SECRET["']?\s*[:=]\s*(?:\$\{JWT_SECRET:-)?["'`]?([^"'`\s,}]+)/g
-  // Stripe-looking literals anywhere.
-  const stripeValue = /\b((?:sk|rk)_(?:test|live)_[A-Za-z0-9_]+|whsec_[A-Za-z0-9_]+)/g
+  // Stripe-looking literals anywhere (a template's fixed prefix before `${…}` is not a value).
+  const stripeValue = /\b((?:sk|rk)_(?:test|live)_[A-Za-z0-9_]+|whsec_[A-Za-z0-9_]+)(?![A-Za-z0-9_]|\$\{)/g
   for (const { path, text } of files) {
     for (const m of text.matchAll(jwtValue)) {
       const v = m[1]!
