@@ -170,10 +170,16 @@ function finishResponse(status: string, response: Json, components: Json) {
   const schema = content['application/json']?.schema ?? content['text/plain']?.schema
   const [text, code, message] = STATUS_TEXT[status] ?? []
   if (isObject(schema) && schema.title === 'Error') {
-    const example = status === '422' ? undefined : code && { error: { code, message } }
-    const examples = status === '409' ? CONFLICTS : undefined
+    // A route's own description of the status (`documentedError`) names its codes in backticks: one example each.
+    const own = typeof schema.description === 'string' ? schema.description : undefined
+    const named = Object.fromEntries((own ?? '').split('; ').flatMap((part) => {
+      const m = /^`([a-z_]+)`: (.+)$/.exec(part)
+      return m ? [[m[1]!, { summary: m[1], value: { error: { code: m[1], message: m[2] } } }]] : []
+    }))
+    const example = status === '422' || Object.keys(named).length ? undefined : code && { error: { code, message } }
+    const examples = Object.keys(named).length ? named : status === '409' ? CONFLICTS : undefined
     response.content = { 'application/json': { schema: ERROR_REF, ...(example ? { example } : {}), ...(examples ? { examples } : {}) } }
-    response.description = text ?? `Error (${status})`
+    response.description = own ?? text ?? `Error (${status})`
     return
   }
   if (text && (!response.description || response.description.startsWith('Response for status'))) response.description = text
