@@ -84,6 +84,21 @@ export const ConfigSchema = T.Object({
   PAYMENTS_ENABLED: Bool(true),
   /** true: /metrics needs no token, also in production. */
   METRICS_PUBLIC: Bool(false),
+  /** Fail fast (SPEC §13): deadlines on every wait for Postgres or Redis, in milliseconds. */
+  DATABASE_CONNECT_TIMEOUT_MS: Int(2000, 100),
+  DATABASE_QUERY_TIMEOUT_MS: Int(2000, 100),
+  DATABASE_TRANSACTION_TIMEOUT_MS: Int(2500, 100),
+  DATABASE_STATEMENT_TIMEOUT_MS: Int(2000, 0),
+  DATABASE_IDLE_TX_TIMEOUT_MS: Int(5000, 0),
+  WORKER_DATABASE_TIMEOUT_MS: Int(30000, 100),
+  REDIS_COMMAND_TIMEOUT_MS: Int(2000, 100),
+  /** How long a starting API or worker waits for Postgres and Redis before exiting non-zero. */
+  STARTUP_TIMEOUT_S: Int(60, 0),
+  /** The worker's /health/live and /health/ready port (0 = off). */
+  WORKER_HEALTH_PORT: T.Integer({ default: 3001, minimum: 0, maximum: 65535 }),
+  /** BullMQ job lock and stalled-job check: a dead worker's jobs are taken over within their sum. */
+  WORKER_LOCK_DURATION_MS: Int(8000, 1000),
+  WORKER_STALLED_INTERVAL_MS: Int(4000, 500),
 })
 
 type Raw = Static<typeof ConfigSchema>

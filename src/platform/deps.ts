@@ -1,5 +1,5 @@
 import type { Config } from './config'
-import { createSql, type Sql } from './db'
+import { createSql, type Sql, type SqlDeadlines } from './db'
 import { createLogger, type Logger } from './log'
 import { createMetrics, type Metrics } from './metrics'
 import { createQueues, type Queues } from './queues'
@@ -25,8 +25,8 @@ export type Deps = {
 /** Connects Postgres, Redis (commands + subscriber), BullMQ producers and the hub. */
 export async function createDeps(config: Config, opts: { role: 'api' | 'worker' } = { role: 'api' }): Promise<Deps & { close: () => Promise<void> }> {
   const log = createLogger({ role: opts.role }, config.LOG_LEVEL)
-  const sql = createSql(config.DATABASE_URL, config.DATABASE_POOL_MAX)
-  const redis = await createRedis(config.REDIS_URL, 'commands')
+  const sql = createSql(config.DATABASE_URL, config.DATABASE_POOL_MAX, sqlDeadlines(config, opts.role))
+  const redis = await createRedis(config.REDIS_URL, 'commands', config.REDIS_COMMAND_TIMEOUT_MS)
   const redisSub = await createRedis(config.REDIS_URL, 'subscriber')
   const keys = keyspace(config.REDIS_PREFIX)
   const { queues, close: closeQueues } = createQueues(config.REDIS_URL, config.REDIS_PREFIX)
@@ -46,4 +46,17 @@ export async function createDeps(config: Config, opts: { role: 'api' | 'worker' 
       await sql.end({ timeout: 5 })
     },
   }
+}
+
+/**
+ * The API answers within the request deadlines (a statement, a transaction) and Postgres enforces
+ * the same bounds; the worker has no client waiting and gets one longer bound for everything.
+ */
+export function sqlDeadlines(config: Config, role: 'api' | 'worker'): SqlDeadlines {
+  const base = { connectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS, idleInTransactionMs: config.DATABASE_IDLE_TX_TIMEOUT_MS }
+  if (role === 'worker') {
+    const ms = config.WORKER_DATABASE_TIMEOUT_MS
+    return { ...base, queryMs: ms, transactionMs: ms, statementTimeoutMs: ms }
+  }
+  return { ...base, queryMs: config.DATABASE_QUERY_TIMEOUT_MS, transactionMs: config.DATABASE_TRANSACTION_TIMEOUT_MS, statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS }
 }

@@ -2,6 +2,9 @@ import { Elysia } from 'elysia'
 import type { Logger } from '../log'
 import { AppError, type ErrorDetail } from './errors'
 import { requestInfo } from './request-id'
+import { TimeoutError as RedisTimeoutError } from 'redis'
+import { RedisDeadlineError } from '../redis'
+import { DeadlineError } from '../db'
 
 type Envelope = { error: { code: string; message: string; details?: ErrorDetail[] } }
 
@@ -36,7 +39,11 @@ function isDependencyDown(err: unknown): boolean {
   return (
     e?.name === 'ClientClosedError' || e?.name === 'ClientOfflineError' || e?.name === 'ConnectionTimeoutError' ||
     ['ECONNREFUSED', 'ECONNRESET', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT', '57P01', '57P03'].includes(e?.code ?? '') ||
-    /client is (closed|offline)|Connection is closed|Stream isn't writeable/i.test(msg)
+    /client is (closed|offline)|Connection is closed|Stream isn't writeable/i.test(msg) ||
+    // Deadlines (SPEC §13): our own, node-redis' command timeout, ioredis' commandTimeout, and
+    // Postgres' statement_timeout (57014) / idle_in_transaction_session_timeout (25P03).
+    err instanceof DeadlineError || err instanceof RedisDeadlineError || err instanceof RedisTimeoutError || e?.name === 'SocketTimeoutError' ||
+    ['57014', '25P03', 'ETIMEDOUT', 'EPIPE'].includes(e?.code ?? '') || /^Command timed out$/.test(msg)
   )
 }
 
