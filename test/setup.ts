@@ -35,6 +35,8 @@ Object.assign(process.env, {
   PUBLIC_URL: 'http://localhost:3000',
   AI_PROVIDER: 'offline',
   SHUTDOWN_TIMEOUT_MS: '5000',
+  // Many worker processes run at once in a test run: no fixed health port unless a test picks one.
+  WORKER_HEALTH_PORT: '0',
 })
 
 const { migrate } = await import('../src/platform/migrate')

@@ -12,6 +12,9 @@ import { processImages } from './images'
 import { processMaintenance } from './maintenance'
 import { processCertificate } from './certificates'
 import type { Processor, WorkerDeps } from './types'
+import { createLogger } from '../src/platform/log'
+import { waitForDependencies } from '../src/platform/startup'
+import { startWorkerHealth, type WorkerHealthState } from './health'
 
 /** The processor of each queue. A queue without one is not consumed by this build. */
 export const processors: Partial<Record<QueueName, Processor>> = {
@@ -50,8 +53,19 @@ export async function startWorkers(deps: WorkerDeps, opts: { only?: QueueName[];
           await recordJobDuration(deps, name, (performance.now() - start) / 1000, ok).catch(() => {})
         }
       },
-      { connection, prefix, concurrency: CONCURRENCY[name] ?? 1 },
+      {
+        connection,
+        prefix,
+        concurrency: CONCURRENCY[name] ?? 1,
+        // A dead worker's lock lapses after lockDuration and the next stalled check (every
+        // stalledInterval, by any live worker) hands its jobs to another: within their sum.
+        lockDuration: deps.config.WORKER_LOCK_DURATION_MS,
+        stalledInterval: deps.config.WORKER_STALLED_INTERVAL_MS,
+        // A job that stalls twice (e.g. it kills its worker each time) fails instead of looping.
+        maxStalledCount: 2,
+      },
     )
+    worker.on('stalled', (jobId, prev) => deps.log.warn('stalled job taken over', { queue: name, job_id: jobId, previous_state: prev }))
     worker.on('failed', (job, err) => deps.log.warn('job failed', { queue: name, job_id: job?.id, attempts: job?.attemptsMade, error: err.message }))
     worker.on('error', (err) => deps.log.warn('worker error', { queue: name, error: err.message }))
     workers.push(worker)
@@ -104,21 +118,35 @@ export async function createWorkerDeps(cfg = config) {
   return deps
 }
 
-/** Runs the worker until SIGTERM/SIGINT, then lets active jobs finish and closes everything. */
-export async function runWorker() {
+/**
+ * Runs the worker until SIGTERM/SIGINT, then lets active jobs finish and closes everything.
+ * Start-up first waits for Postgres and Redis (backoff, each try logged, up to
+ * STARTUP_TIMEOUT_S), with the health endpoint already answering (readiness 503 meanwhile).
+ */
+export async function runWorker(cfg = config) {
+  const log = createLogger({ role: 'worker' }, cfg.LOG_LEVEL)
+  const health: WorkerHealthState = {}
+  const healthServer = cfg.WORKER_HEALTH_PORT ? startWorkerHealth(cfg.WORKER_HEALTH_PORT, health, log) : undefined
   // Handlers go in first: a job may become active before start-up has finished.
   const started = (async () => {
-    const deps = await createWorkerDeps()
-    return { deps, running: await startWorkers(deps) }
+    await waitForDependencies({ databaseUrl: cfg.DATABASE_URL, redisUrl: cfg.REDIS_URL, timeoutS: cfg.STARTUP_TIMEOUT_S, connectTimeoutMs: cfg.DATABASE_CONNECT_TIMEOUT_MS, log, onState: (s) => (health.starting = s) })
+    const deps = await createWorkerDeps(cfg)
+    const running = await startWorkers(deps)
+    health.deps = deps
+    return { deps, running }
   })()
   let stopping = false
   const shutdown = async (signal: string) => {
     if (stopping) return
     stopping = true
-    const { deps, running } = await started
-    deps.log.info('worker shutting down', { signal })
-    await running.close()
-    await deps.close()
+    health.stopping = true
+    log.info('worker shutting down', { signal })
+    const up = await started.catch(() => undefined)
+    if (up) {
+      await up.running.close()
+      await up.deps.close()
+    }
+    healthServer?.stop(true)
     process.exit(0)
   }
   process.on('SIGTERM', () => void shutdown('SIGTERM'))

@@ -10,7 +10,7 @@ import { jsonText } from './http/request-id'
 const Check = t.Object({ status: t.Union([t.Literal('ok'), t.Literal('down')]), latency_ms: t.Number(), error: t.Optional(t.String()) })
 const Ready = t.Object({ status: t.Union([t.Literal('ok'), t.Literal('unavailable')]), checks: t.Object({ postgres: Check, redis: Check }) }, { examples: [{ status: 'ok', checks: { postgres: { status: 'ok', latency_ms: 0.6 }, redis: { status: 'ok', latency_ms: 0.3 } } }] })
 
-async function timed(fn: () => Promise<unknown>, timeoutMs: number): Promise<typeof Check.static> {
+export async function timed(fn: () => Promise<unknown>, timeoutMs: number): Promise<typeof Check.static> {
   const start = performance.now()
   let timer: ReturnType<typeof setTimeout> | undefined
   try {

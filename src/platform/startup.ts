@@ -7,7 +7,7 @@ export type DependencyState = { postgres: string; redis: string }
 async function probePostgres(url: string, timeoutMs: number): Promise<string> {
   const sql = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: timeoutMs / 1000, idle_timeout: 1, max_lifetime: 10 })
   try {
-    await Promise.race([sql`select 1`, Bun.sleep(timeoutMs + 500).then(() => Promise.reject(new Error('timeout')))])
+    await within(sql`select 1`, timeoutMs + 500)
     return 'ok'
   } catch (err) {
     return describe(err)
@@ -20,12 +20,22 @@ async function probeRedis(url: string, timeoutMs: number): Promise<string> {
   const client = createClient({ url, disableOfflineQueue: true, socket: { connectTimeout: timeoutMs, reconnectStrategy: false } })
   client.on('error', () => {})
   try {
-    await Promise.race([client.connect().then(() => client.ping()), Bun.sleep(timeoutMs + 500).then(() => Promise.reject(new Error('timeout')))])
+    await within(client.connect().then(() => client.ping()), timeoutMs + 500)
     return 'ok'
   } catch (err) {
     return describe(err)
   } finally {
     if (client.isOpen) client.destroy()
+  }
+}
+
+/** `p`, or a rejection after `ms` (the timer is cleared, so it never holds the process open). */
+async function within<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  try {
+    return await Promise.race([p, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), ms)))])
+  } finally {
+    clearTimeout(timer)
   }
 }
 
@@ -53,12 +63,13 @@ export async function waitForDependencies(
       if (attempt > 1) opts.log.info('dependencies reachable', { attempt, waited_s: Math.round((performance.now() - start) / 100) / 10 })
       return
     }
-    const elapsed = (performance.now() - start) / 1000
-    if (elapsed + delay / 1000 > opts.timeoutS) {
-      throw new Error(`dependencies still unreachable after ${Math.round(elapsed)} s (STARTUP_TIMEOUT_S=${opts.timeoutS}): postgres ${pg}; redis ${redis}`)
+    const left = opts.timeoutS * 1000 - (performance.now() - start)
+    if (left <= 0) {
+      throw new Error(`dependencies still unreachable after ${Math.round((performance.now() - start) / 1000)} s (STARTUP_TIMEOUT_S=${opts.timeoutS}): postgres ${pg}; redis ${redis}`)
     }
-    opts.log.warn('waiting for dependencies', { attempt, postgres: pg, redis, retry_in_ms: delay })
-    await Bun.sleep(delay)
+    const wait = Math.min(delay, left)
+    opts.log.warn('waiting for dependencies', { attempt, postgres: pg, redis, retry_in_ms: Math.round(wait) })
+    await Bun.sleep(wait)
     delay = Math.min(delay * 2, 5000)
   }
 }
