@@ -13,8 +13,12 @@ COPY src ./src
 COPY workers ./workers
 COPY sql ./sql
 COPY assets ./assets
+COPY docker/healthcheck.ts ./docker/healthcheck.ts
 RUN mkdir -p /app/storage && chown -R bun:bun /app/storage
 USER bun
-EXPOSE 3000
-HEALTHCHECK --interval=10s --timeout=3s --retries=3 CMD bun -e "fetch('http://127.0.0.1:' + (process.env.PORT ?? 3000) + '/health/live').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"
+# 3000: the API (PORT); 3001: the worker's health endpoint (WORKER_HEALTH_PORT).
+EXPOSE 3000 3001
+# Works for both roles: healthy when this container's API or worker health endpoint answers.
+# The start period covers start-up waiting for Postgres and Redis (STARTUP_TIMEOUT_S, 60 s).
+HEALTHCHECK --interval=10s --timeout=5s --start-period=70s --retries=3 CMD ["bun", "docker/healthcheck.ts"]
 CMD ["bun", "run", "start"]

@@ -13,7 +13,7 @@ import { createClient } from 'redis'
 import { deleteKeyspace } from '../../src/platform/redis'
 import { freePort, waitFor } from '../helpers/app'
 
-type Stage = { name: string; copies: string[][]; run: string[]; cmd?: string[] }
+type Stage = { name: string; copies: string[][]; run: string[]; cmd?: string[]; healthcheck?: string[] }
 
 /** The stages of the Dockerfile with their COPY sources (not --from), RUN lines and CMD. */
 function stages(dockerfile: string): Stage[] {
@@ -27,6 +27,7 @@ function stages(dockerfile: string): Stage[] {
     else if (op === 'COPY' && cur && !rest[0]!.startsWith('--from')) cur.copies.push(rest.slice(0, -1))
     else if (op === 'RUN' && cur) cur.run.push(rest.join(' '))
     else if (op === 'CMD' && cur) cur.cmd = JSON.parse(rest.join(' '))
+    else if (op === 'HEALTHCHECK' && cur) cur.healthcheck = JSON.parse(line.slice(line.indexOf(' CMD ') + 5))
   }
   return out
 }
@@ -88,7 +89,16 @@ describe('container image (Dockerfile file set, production install)', () => {
     const docs = await fetch(`http://127.0.0.1:${port}/swagger`).then((r) => r.text())
     for (const asset of docs.match(/\/swagger\/assets\/[^"']+/g) ?? []) expect((await fetch(`http://127.0.0.1:${port}${asset}`)).status).toBe(200)
 
-    const worker = Bun.spawn(['bun', 'run', 'worker'], { cwd: dir, env: env(), stdout: 'pipe', stderr: 'inherit' })
+    // The image's HEALTHCHECK (one command for both roles) passes for the API container.
+    expect(runtime.healthcheck).toBeDefined()
+    const check = (extra: Record<string, string>) => Bun.spawnSync(runtime.healthcheck!, { cwd: dir, env: { ...env(), ...extra } }).exitCode
+    expect(check({ PORT: String(port), WORKER_HEALTH_PORT: String(freePort()) })).toBe(0)
+
+    const workerHealth = freePort()
+    const workerEnv = { ...env(), WORKER_HEALTH_PORT: String(workerHealth) }
+    // Before the worker runs, the check fails (nothing answers on either port).
+    expect(check({ PORT: String(freePort()), WORKER_HEALTH_PORT: String(workerHealth) })).toBe(1)
+    const worker = Bun.spawn(['bun', 'run', 'worker'], { cwd: dir, env: workerEnv, stdout: 'pipe', stderr: 'inherit' })
     procs.push(worker)
     let out = ''
     const reader = worker.stdout.getReader()
@@ -99,6 +109,13 @@ describe('container image (Dockerfile file set, production install)', () => {
     }, { timeoutMs: 30000, what: 'worker from the image started' })
     expect(out).toContain('"worker started"')
     reader.releaseLock()
+    // The worker serves its own health endpoints, and the same HEALTHCHECK passes for it
+    // (its container has no API port: PORT points at nothing).
+    const workerReady = await fetch(`http://127.0.0.1:${workerHealth}/health/ready`)
+    expect(workerReady.status).toBe(200)
+    expect(await workerReady.json()).toMatchObject({ status: 'ok', checks: { postgres: { status: 'ok' }, redis: { status: 'ok' } } })
+    expect((await fetch(`http://127.0.0.1:${workerHealth}/health/live`)).status).toBe(200)
+    expect(check({ PORT: String(freePort()), WORKER_HEALTH_PORT: String(workerHealth) })).toBe(0)
 
     // Both stop cleanly on SIGTERM, as `docker stop` asks.
     api.kill('SIGTERM')

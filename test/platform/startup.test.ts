@@ -45,7 +45,7 @@ describe('start-up waits for its dependencies', () => {
     // Not listening while it waits.
     expect(await fetch(`http://127.0.0.1:${port}/health/live`).then((r) => r.status, () => 'refused')).toBe('refused')
     proxy.resume()
-    const ready = await waitFor(() => fetch(`http://127.0.0.1:${port}/health/ready`).then((r) => (r.ok ? r.json() : null), () => null), { timeoutMs: 20000, what: 'API ready' })
+    const ready = await waitFor(() => fetch(`http://127.0.0.1:${port}/health/ready`).then((r) => (r.ok ? (r.json() as Promise<any>) : null), () => null), { timeoutMs: 20000, what: "API ready" })
     expect(ready.status).toBe('ok')
     expect(out.text).toContain('"dependencies reachable"')
     proc.kill('SIGTERM')
@@ -73,7 +73,7 @@ describe('start-up waits for its dependencies', () => {
     closers.push(() => proxy.close())
     const health = freePort()
     const { proc, out } = spawn(['bun', 'workers/index.ts'], { REDIS_URL: `redis://127.0.0.1:${proxy.port}`, REDIS_PREFIX: `${process.env.REDIS_PREFIX}-startup`, WORKER_HEALTH_PORT: String(health), STARTUP_TIMEOUT_S: '60', DATABASE_CONNECT_TIMEOUT_MS: '300' })
-    const waiting = await waitFor(() => fetch(`http://127.0.0.1:${health}/health/ready`).then(async (r) => (r.status === 503 ? r.json() : null), () => null), { timeoutMs: 15000, what: 'worker readiness 503' })
+    const waiting = await waitFor(() => fetch(`http://127.0.0.1:${health}/health/ready`).then(async (r) => (r.status === 503 ? (r.json() as Promise<any>) : null), () => null), { timeoutMs: 15000, what: 'worker readiness 503' })
     await waitFor(() => out.text.includes('"waiting for dependencies"'), { what: 'a logged try' })
     expect(waiting.status).toBe('unavailable')
     expect(waiting.checks.redis.status).toBe('down')
