@@ -87,7 +87,7 @@ export const ConfigSchema = T.Object({
   /** Fail fast (SPEC §13): deadlines on every wait for Postgres or Redis, in milliseconds. */
   DATABASE_CONNECT_TIMEOUT_MS: Int(2000, 100),
   DATABASE_QUERY_TIMEOUT_MS: Int(2000, 100),
-  DATABASE_TRANSACTION_TIMEOUT_MS: Int(2500, 100),
+  DATABASE_TRANSACTION_TIMEOUT_MS: Int(2100, 100),
   DATABASE_STATEMENT_TIMEOUT_MS: Int(2000, 0),
   DATABASE_IDLE_TX_TIMEOUT_MS: Int(5000, 0),
   WORKER_DATABASE_TIMEOUT_MS: Int(30000, 100),

@@ -33,7 +33,7 @@ export function createSql(url: string, max = 10, deadlines: SqlDeadlines = {}): 
   const connection: Record<string, string> = {}
   if (deadlines.statementTimeoutMs) connection.statement_timeout = String(deadlines.statementTimeoutMs)
   if (deadlines.idleInTransactionMs) connection.idle_in_transaction_session_timeout = String(deadlines.idleInTransactionMs)
-  const stall = deadlines.queryMs ? stallGuard(deadlines.queryMs, (deadlines.connectTimeoutMs ?? 10_000) / 1000) : undefined
+  const stall = deadlines.queryMs ? stallGuard(deadlines.queryMs) : undefined
   const sql = postgres(url, {
     max,
     onnotice: () => {},
@@ -41,6 +41,9 @@ export function createSql(url: string, max = 10, deadlines: SqlDeadlines = {}): 
     connect_timeout: (deadlines.connectTimeoutMs ?? 10_000) / 1000,
     connection,
     ...(stall ? { socket: stall.socket } : {}),
+    // Reconnect attempts at most 0.5 s apart (postgres.js backs off up to 20 s by default), so
+    // the pool is back within a second of the database.
+    ...(deadlines.queryMs ? { backoff: (n: number) => Math.min(0.05 * 2 ** n, 0.5) } : {}),
     // timestamptz -> Date (serialised as ISO-8601 UTC); int8 stays a string unless cast.
   })
   if (!deadlines.queryMs && !deadlines.transactionMs) return sql
@@ -52,31 +55,73 @@ const isQuery = (x: unknown): x is Query => x instanceof Promise && typeof (x as
 const NOOP = Object.assign(['select 1 where false'], { raw: ['select 1 where false'] })
 
 /**
+ * How close to its deadline a statement may still be sent, and how long past the deadline the
+ * answer of a statement already sent is awaited: a statement sent at the last moment would
+ * otherwise be answered 503 while the server commits it a moment later.
+ */
+const margin = (ms: number) => Math.min(250, ms / 8)
+
+/**
  * Gives query `q` an absolute deadline, armed when it is first executed (fragments nested in
- * other queries are never executed and never armed). At the deadline the caller's promise is
- * rejected; a statement not yet handed to a connection is turned into a no-op first, so it can
- * never run later.
+ * other queries are never executed and never armed).
+ * - Not yet handed to a connection at the deadline (waiting in the pool while it reconnects),
+ *   or handed over with less than the margin left: it is turned into a no-op before it is
+ *   written, so it can never run later, and the caller gets DeadlineError.
+ * - Sent in time but unanswered at the deadline: the answer is awaited for the margin more;
+ *   then the caller gets DeadlineError (a silent connection is reset by the stall guard).
  */
 function arm(q: Query, deadlineAt: () => number, ms: number, what: string) {
   const handle = q.handle
+  const grace = margin(ms)
   q.handle = function (this: Query) {
     if (this.executed) return handle.call(this)
-    const left = deadlineAt() - performance.now()
-    const fire = () => {
-      if (this.state == null) {
-        this.strings = NOOP
-        this.args = []
-      }
+    const deadline = deadlineAt()
+    let settled = false
+    let sentAt = 0
+    const neuter = () => {
+      this.strings = NOOP
+      this.args = []
+    }
+    const fail = () => {
+      if (settled) return
+      settled = true
       this.reject(new DeadlineError(what, ms))
     }
-    if (left <= 0) {
-      fire()
+    // postgres.js sets `state` right before it builds and writes a statement: the last moment to stop it.
+    let state: unknown = this.state
+    Object.defineProperty(this, 'state', {
+      configurable: true,
+      enumerable: true,
+      get: () => state,
+      set: (v: unknown) => {
+        state = v
+        if (v == null || sentAt) return
+        sentAt = performance.now()
+        if (settled || deadline - sentAt < grace) {
+          neuter()
+          fail()
+        }
+      },
+    })
+    const left = deadline - performance.now()
+    if (left <= grace) {
+      neuter()
+      fail()
       this.executed = true
       return Promise.resolve()
     }
-    const timer = setTimeout(fire, left)
-    const clear = () => clearTimeout(timer)
-    Promise.prototype.then.call(this, clear, clear)
+    let timer: ReturnType<typeof setTimeout> | undefined = setTimeout(() => {
+      if (!sentAt) {
+        neuter()
+        return fail()
+      }
+      timer = setTimeout(fail, grace)
+    }, left)
+    const done = () => {
+      settled = true
+      clearTimeout(timer)
+    }
+    Promise.prototype.then.call(this, done, done)
     return handle.call(this)
   }
   return q
@@ -100,16 +145,24 @@ function withDeadlines(sql: Sql, queryMs: number, transactionMs: number, stopSta
   const begin = (...args: unknown[]) => {
     const fn = args.pop() as (tx: unknown) => unknown
     const deadline = performance.now() + transactionMs
+    const grace = margin(transactionMs)
     const at = () => deadline
+    let committing = false
     let timer: ReturnType<typeof setTimeout> | undefined
     const run = (sql.begin as (...a: unknown[]) => Promise<unknown>)(...args, async (tx: object) => {
       // BEGIN may have waited in the pool's queue past the deadline: never run (or commit) then.
-      if (performance.now() >= deadline) throw new DeadlineError('transaction', transactionMs)
+      if (deadline - performance.now() < grace) throw new DeadlineError('transaction', transactionMs)
       const result = await fn(guardQueries(tx, at, transactionMs, 'transaction statement'))
-      if (performance.now() >= deadline) throw new DeadlineError('transaction', transactionMs)
+      // COMMIT only with time left to hear its answer; otherwise roll back.
+      if (deadline - performance.now() < grace) throw new DeadlineError('transaction', transactionMs)
+      committing = true
       return result
     })
-    const late = new Promise((_, reject) => (timer = setTimeout(() => reject(new DeadlineError('transaction', transactionMs)), transactionMs)))
+    const late = new Promise((_, reject) => {
+      const give = () => reject(new DeadlineError('transaction', transactionMs))
+      // A COMMIT on its way gets the margin more to answer.
+      timer = setTimeout(() => (committing ? (timer = setTimeout(give, grace)) : give()), transactionMs)
+    })
     run.catch(() => {}) // answered by the deadline already: its own failure (rollback) is expected
     return Promise.race([run, late]).finally(() => clearTimeout(timer))
   }
@@ -124,9 +177,9 @@ function withDeadlines(sql: Sql, queryMs: number, transactionMs: number, stopSta
 /**
  * Resets pooled sockets that have been waiting for an answer for more than `stallMs` (a stalled
  * network path or a frozen server): what they still hold is dropped, never delivered late, and
- * the pool reconnects. Also bounds the TCP connect itself.
+ * the pool reconnects.
  */
-function stallGuard(stallMs: number, connectTimeoutS: number) {
+function stallGuard(stallMs: number) {
   type Watched = net.Socket & { waitingSince?: number }
   const sockets = new Set<Watched>()
   let sweeper: ReturnType<typeof setInterval> | undefined
@@ -134,26 +187,23 @@ function stallGuard(stallMs: number, connectTimeoutS: number) {
     const now = performance.now()
     for (const s of sockets) if (s.waitingSince && now - s.waitingSince > stallMs) s.resetAndDestroy()
   }
-  const socket = (o: { host: string[]; port: number[]; path?: string }) =>
-    new Promise<net.Socket>((resolve, reject) => {
-      const s: Watched = o.path ? net.connect(o.path) : net.connect({ host: o.host[0], port: o.port[0]! })
-      const timer = setTimeout(() => s.destroy(Object.assign(new Error('connect timeout'), { code: 'CONNECT_TIMEOUT' })), connectTimeoutS * 1000)
-      s.once('error', (e) => (clearTimeout(timer), reject(e)))
-      s.once('connect', () => {
-        clearTimeout(timer)
-        const write = s.write.bind(s) as (...a: unknown[]) => boolean
-        s.write = ((...a: unknown[]) => {
-          s.waitingSince ??= performance.now()
-          return write(...a)
-        }) as typeof s.write
-        s.on('data', () => (s.waitingSince = undefined))
-        s.once('close', () => sockets.delete(s))
-        sockets.add(s)
-        sweeper ??= setInterval(sweep, Math.max(50, Math.min(250, stallMs / 4)))
-        sweeper.unref?.()
-        resolve(s)
-      })
-    })
+  // Handed to postgres.js while still connecting: it writes the startup message (buffered until
+  // connected) and handles 'error'/'close' itself, reconnecting as usual; its connect_timeout
+  // bounds the handshake.
+  const socket = (o: { host: string[]; port: number[]; path?: string }) => {
+    const s: Watched = o.path ? net.connect(o.path) : net.connect({ host: o.host[0], port: o.port[0]! })
+    const write = s.write.bind(s) as (...a: unknown[]) => boolean
+    s.write = ((...a: unknown[]) => {
+      s.waitingSince ??= performance.now()
+      return write(...a)
+    }) as typeof s.write
+    s.on('data', () => (s.waitingSince = undefined))
+    s.once('close', () => sockets.delete(s))
+    sockets.add(s)
+    sweeper ??= setInterval(sweep, Math.max(50, Math.min(250, stallMs / 4)))
+    sweeper.unref?.()
+    return s
+  }
   return {
     socket,
     stop() {
