@@ -114,11 +114,12 @@ export async function startApi(env: Record<string, string>) {
 }
 
 /**
- * An SMTP sink that holds each message `delayMs` before answering, and keeps it only when it
+ * An SMTP sink that holds each message a random time in `delayMs` before answering, and keeps it only when it
  * answers 250 to a client still connected: a sender killed before the 250 delivered nothing.
  */
-export async function smtpSink(delayMs: number) {
+export async function smtpSink(delayMs: [number, number]) {
   const received: { to: string; at: number }[] = []
+  const closed = new Set<string>()
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
@@ -127,14 +128,14 @@ export async function smtpSink(delayMs: number) {
       stream.on('data', () => {})
       stream.on('end', () => {
         setTimeout(() => {
-          if ((session as { closed?: boolean }).closed) return callback(new Error('client went away'))
+          if (closed.has(session.id)) return callback(new Error('client went away'))
           for (const r of session.envelope.rcptTo) received.push({ to: r.address.toLowerCase(), at: performance.now() })
           callback()
-        }, delayMs)
+        }, delayMs[0] + Math.random() * (delayMs[1] - delayMs[0]))
       })
     },
     onClose(session) {
-      ;(session as { closed?: boolean }).closed = true
+      closed.add(session.id)
     },
   })
   const port = freePort()

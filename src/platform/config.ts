@@ -96,9 +96,9 @@ export const ConfigSchema = T.Object({
   STARTUP_TIMEOUT_S: Int(60, 0),
   /** The worker's /health/live and /health/ready port (0 = off). */
   WORKER_HEALTH_PORT: T.Integer({ default: 3001, minimum: 0, maximum: 65535 }),
-  /** BullMQ job lock and stalled-job check: a dead worker's jobs are taken over within their sum. */
-  WORKER_LOCK_DURATION_MS: Int(8000, 1000),
-  WORKER_STALLED_INTERVAL_MS: Int(4000, 500),
+  /** BullMQ job lock and stalled-job check: a dead worker's jobs are taken over within lock + 2 checks. */
+  WORKER_LOCK_DURATION_MS: Int(6000, 1000),
+  WORKER_STALLED_INTERVAL_MS: Int(3000, 500),
 })
 
 type Raw = Static<typeof ConfigSchema>
