@@ -138,6 +138,7 @@ export async function smtpSink(delayMs: [number, number]) {
       closed.add(session.id)
     },
   })
+  server.on('error', () => {}) // a killed worker resets its connections: expected here
   const port = freePort()
   await new Promise<void>((r) => server.listen(port, '127.0.0.1', r))
   return { url: `smtp://127.0.0.1:${port}?ignore_tls=true`, received, close: () => new Promise<void>((r) => server.close(() => r())) }

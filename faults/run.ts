@@ -170,10 +170,11 @@ async function redisOutage() {
   await Bun.sleep(3000)
   log('stopping Redis')
   await redis.stop()
+  const before = accepted.length
   await Bun.sleep(5000)
+  const duringOutage = accepted.length - before
   log('starting Redis')
   await redis.start()
-  const up = performance.now()
   await Bun.sleep(5000)
   running = false
   await sender
@@ -183,9 +184,7 @@ async function redisOutage() {
   const lost = accepted.filter((m) => !got.get(m.conv)!.has(m.body)).length
   closing = true
   for (const ws of sockets) ws.close()
-  const ready = await until(() => fetch(`${a.url}/health/ready`).then((r) => r.ok), 10000).then(() => (performance.now() - up) / 1000, () => Infinity)
-  row(S, `accepted messages lost (of ${accepted.length})`, lost, '0', lost === 0)
-  row(S, 'readiness 200 again after Redis restart', `≤ ${ready.toFixed(2)} s`, '—', true)
+  row(S, `accepted messages lost (of ${accepted.length}; ${duringOutage} accepted while Redis was down)`, lost, '0', lost === 0)
   for (const p of [a, b]) { p.proc.kill(); await p.proc.exited }
 }
 
