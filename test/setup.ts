@@ -37,6 +37,12 @@ Object.assign(process.env, {
   SHUTDOWN_TIMEOUT_MS: '5000',
   // Many worker processes run at once in a test run: no fixed health port unless a test picks one.
   WORKER_HEALTH_PORT: '0',
+  // A test machine shared by many runs can stall a query for seconds: roomy deadlines here;
+  // test/platform/deadlines.test.ts sets the production ones where it tests them.
+  DATABASE_QUERY_TIMEOUT_MS: '15000',
+  DATABASE_TRANSACTION_TIMEOUT_MS: '15000',
+  DATABASE_STATEMENT_TIMEOUT_MS: '15000',
+  REDIS_COMMAND_TIMEOUT_MS: '15000',
 })
 
 const { migrate } = await import('../src/platform/migrate')

@@ -10,6 +10,8 @@ import { newUser } from '../helpers/factories'
 import { stallableProxy } from '../helpers/proxy'
 
 const closers: (() => unknown)[] = []
+// The production deadlines (test/setup.ts makes them roomy for the rest of the suite).
+const DEADLINES = { DATABASE_QUERY_TIMEOUT_MS: '2000', DATABASE_TRANSACTION_TIMEOUT_MS: '2100', DATABASE_STATEMENT_TIMEOUT_MS: '2000', REDIS_COMMAND_TIMEOUT_MS: '2000' }
 afterAll(async () => {
   for (const c of closers.reverse()) await Promise.resolve().then(c).catch(() => {})
 })
@@ -26,7 +28,7 @@ describe('Postgres stalled', () => {
     const proxy = await stallableProxy({ port: Number(pg.port || 5432) })
     closers.push(() => proxy.close())
     pg.port = String(proxy.port)
-    const { app, deps } = await testAppWith({ DATABASE_URL: pg.toString() })
+    const { app, deps } = await testAppWith({ ...DEADLINES, DATABASE_URL: pg.toString() })
     closers.push(() => deps.close())
     const user = await newUser()
 
@@ -75,7 +77,7 @@ describe('Postgres stalled', () => {
     pg.port = String(proxy.port)
     // A stall window longer than the transaction deadline: the connection is not reset before the
     // path resumes, so the held BEGIN and the statements after it do reach the server.
-    const { deps } = await testAppWith({ DATABASE_URL: pg.toString(), DATABASE_QUERY_TIMEOUT_MS: '5000', DATABASE_TRANSACTION_TIMEOUT_MS: '500' })
+    const { deps } = await testAppWith({ ...DEADLINES, DATABASE_URL: pg.toString(), DATABASE_QUERY_TIMEOUT_MS: '5000', DATABASE_TRANSACTION_TIMEOUT_MS: '500' })
     closers.push(() => deps.close())
     const marker = `deadline-${crypto.randomUUID()}`
     const { deps: direct } = await testApp()
@@ -102,7 +104,7 @@ describe('Redis stalled', () => {
   test('a request that needs Redis answers 503 within 2.5 s; readiness names Redis', async () => {
     const proxy = await stallableProxy({ port: Number(new URL(process.env.REDIS_URL!).port || 6379) })
     closers.push(() => proxy.close())
-    const { app, deps } = await testAppWith({ REDIS_URL: `redis://127.0.0.1:${proxy.port}` })
+    const { app, deps } = await testAppWith({ ...DEADLINES, REDIS_URL: `redis://127.0.0.1:${proxy.port}` })
     closers.push(() => deps.close())
     const body = { email: `nobody-${crypto.randomUUID()}@example.test`, password: 'wrong password 123' }
     expect((await call('POST', '/api/v1/auth/login', { body }, app)).status).toBe(401)

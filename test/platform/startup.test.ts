@@ -59,13 +59,14 @@ describe('start-up waits for its dependencies', () => {
     const started = performance.now()
     expect(await api.proc.exited).not.toBe(0)
     expect(await worker.proc.exited).not.toBe(0)
-    expect(performance.now() - started).toBeLessThan(15000)
+    // Well before the 60 s default (process start-up alone takes seconds on a loaded machine).
+    expect(performance.now() - started).toBeLessThan(30000)
     for (const p of [api, worker]) {
       expect(p.out.text).toContain('"waiting for dependencies"')
       expect(p.out.text).toContain('STARTUP_TIMEOUT_S=2')
       expect(p.out.text).toContain('redis down')
     }
-  }, 30_000)
+  }, 45_000)
 
   test('worker: readiness 503 while Redis is unreachable, 200 once it appears; liveness 200 throughout', async () => {
     const proxy = await stallableProxy({ port: Number(new URL(process.env.REDIS_URL!).port || 6379) })
