@@ -23,7 +23,8 @@ const pg = await privatePostgres()
 const redis = await privateRedis()
 const sql = postgres(pg.url, { max: 2, onnotice: () => {} })
 const cleanups: (() => unknown)[] = [() => sql.end({ timeout: 1 }), () => redis.stop(), () => pg.destroy()]
-const baseEnv = { DATABASE_URL: pg.url, REDIS_URL: redis.url, REDIS_PREFIX: `lyceum-faults-${process.pid}`, WORKER_HEALTH_PORT: '0' }
+// The per-user message limit (SPEC §12) is off: the load here is about faults, not abuse.
+const baseEnv = { DATABASE_URL: pg.url, REDIS_URL: redis.url, REDIS_PREFIX: `lyceum-faults-${process.pid}`, WORKER_HEALTH_PORT: '0', LIMIT_MESSAGES_PER_MIN: '0' }
 
 /** Users in pairs, each pair in a direct conversation, with access tokens. */
 async function seed(n: number, tag: string) {
