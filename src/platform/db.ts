@@ -6,8 +6,8 @@ export type Sql = postgres.Sql<{}>
 export type Tx = postgres.TransactionSql<{}> | Sql
 
 /**
- * Deadlines of a pool (all optional: a pool without them behaves like plain postgres.js, as the
- * migration runner and the CLI want).
+ * Deadlines of a pool (all optional: a pool without `queryMs` behaves like plain postgres.js, as
+ * the migration runner and the CLI want).
  * - `queryMs`: a statement outside a transaction must be answered within this time;
  * - `transactionMs`: a whole `sql.begin(...)` (waiting for a connection, BEGIN, every statement)
  *   must be done within this time, or it is rolled back and never committed;
@@ -46,8 +46,8 @@ export function createSql(url: string, max = 10, deadlines: SqlDeadlines = {}): 
     ...(deadlines.queryMs ? { backoff: (n: number) => Math.min(0.05 * 2 ** n, 0.5) } : {}),
     // timestamptz -> Date (serialised as ISO-8601 UTC); int8 stays a string unless cast.
   })
-  if (!deadlines.queryMs && !deadlines.transactionMs) return sql
-  return withDeadlines(sql, deadlines.queryMs ?? 0, deadlines.transactionMs ?? deadlines.queryMs ?? 0, stall?.stop)
+  if (!deadlines.queryMs) return sql
+  return withDeadlines(sql, deadlines.queryMs, deadlines.transactionMs ?? deadlines.queryMs, stall?.stop)
 }
 
 type Query = Promise<unknown> & { handle(): Promise<void>; executed: boolean; state: unknown; strings: unknown; args: unknown[]; reject(e: unknown): void }
