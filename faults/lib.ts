@@ -84,7 +84,13 @@ export async function privateRedis() {
   }
 }
 
-export const PRODUCTION = { NODE_ENV: 'production', JWT_SECRET: 'faults-only-secret-of-more-than-thirty-two-bytes-0123456789', PUBLIC_URL: 'http://localhost:3000', LOG_LEVEL: 'warn' }
+export const PRODUCTION = {
+  NODE_ENV: 'production',
+  JWT_SECRET: 'faults-only-secret-of-more-than-thirty-two-bytes-0123456789',
+  DATA_ENCRYPTION_KEY: '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff', // faults only
+  PUBLIC_URL: 'http://localhost:3000',
+  LOG_LEVEL: 'warn',
+}
 
 /** Lines a process writes (stdout and stderr), kept for the measurements. */
 export function spawnLogged(cmd: string[], env: Record<string, string>) {
