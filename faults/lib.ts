@@ -84,10 +84,15 @@ export async function privateRedis() {
   }
 }
 
+/** Production settings for the processes under test; secrets are made up per run (none is deployed). */
+const secret = () => Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('hex')
 export const PRODUCTION = {
   NODE_ENV: 'production',
-  JWT_SECRET: 'faults-only-secret-of-more-than-thirty-two-bytes-0123456789',
-  DATA_ENCRYPTION_KEY: '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff', // faults only
+  JWT_SECRET: secret(),
+  DATA_ENCRYPTION_KEY: secret(),
+  METRICS_TOKEN: secret(),
+  STRIPE_SECRET_KEY: `sk_test_faults_${secret()}`,
+  STRIPE_WEBHOOK_SECRET: `whsec_faults_${secret()}`,
   PUBLIC_URL: 'http://localhost:3000',
   LOG_LEVEL: 'warn',
 }
