@@ -9,6 +9,7 @@ import { wsRoutes } from './platform/ws/routes'
 import { asyncapiRoutes } from './platform/ws/asyncapi'
 import { apiIndexRoutes } from './platform/http/api-index'
 import { devHomePage, devPages } from './platform/http/dev-pages'
+import { MAX_BACKLOG_BYTES, MAX_FRAME_BYTES } from './platform/ws/hub'
 import { tokenDepsOf } from './platform/http/auth'
 import { admin } from './admin'
 import { accounts } from './accounts'
@@ -46,7 +47,9 @@ export function createApp(deps: Deps) {
     // still checked against their schemas and cleaned of undeclared fields.
     encodeSchema: false,
     serve: { maxRequestBodySize: Math.max(config.UPLOAD_MAX_BYTES, config.BODY_MAX_BYTES) + 1024 * 1024 },
-    websocket: { maxPayloadLength: 1024 * 1024, idleTimeout: 60, sendPings: true },
+    // SPEC §12 WebSocket bounds: Bun refuses a bigger frame before it is parsed (close 1009); the
+    // backlog limit is enforced by the hub (close 1013), Bun's own limit only backs it up.
+    websocket: { maxPayloadLength: MAX_FRAME_BYTES, backpressureLimit: MAX_BACKLOG_BYTES, closeOnBackpressureLimit: false, idleTimeout: 60, sendPings: true },
   })
     .use(errorHandler(deps.log))
     .use(
@@ -64,7 +67,7 @@ export function createApp(deps: Deps) {
     .use(config.corsOrigins.length ? cors({ origin: config.corsOrigins.includes('*') ? '*' : config.corsOrigins, credentials: !config.corsOrigins.includes('*'), exposeHeaders: ['X-Request-Id', 'Retry-After'] }) : new Elysia({ name: 'platform.no-cors' }))
     .use(openapiPlugin({ version: pkg.version, tags: API_TAGS, serverUrl: config.PUBLIC_URL }))
     .use(healthRoutes({ sql: deps.sql, redis: deps.redis, metrics: deps.metrics, metricsToken: config.METRICS_TOKEN, metricsPublic: config.METRICS_PUBLIC }))
-    .use(wsRoutes({ ...tokenDepsOf(deps), hub: deps.hub }))
+    .use(wsRoutes({ ...tokenDepsOf(deps), hub: deps.hub, log: deps.log, maxSocketsPerUser: config.WS_MAX_SOCKETS_PER_USER }))
     .use(apiIndexRoutes({ version: pkg.version, htmlHome: config.NODE_ENV === 'development' ? devHomePage() : undefined }))
     // Only `bun run dev` serves the pages behind the links in emails (a real app serves its own at APP_URL).
     .use(config.NODE_ENV === 'development' ? devPages() : new Elysia({ name: 'platform.no-dev-pages' }))

@@ -99,6 +99,8 @@ export const ConfigSchema = T.Object({
   /** BullMQ job lock and stalled-job check: a dead worker's jobs are taken over within lock + 2 checks. */
   WORKER_LOCK_DURATION_MS: Int(6000, 1000),
   WORKER_STALLED_INTERVAL_MS: Int(3000, 500),
+  /** Concurrent WebSockets per user across replicas (SPEC §12); 0 turns the limit off. */
+  WS_MAX_SOCKETS_PER_USER: Int(10, 0),
 })
 
 type Raw = Static<typeof ConfigSchema>

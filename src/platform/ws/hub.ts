@@ -14,12 +14,20 @@ export type Conn = {
   role: string
   send(text: string): void
   close(code: number, reason: string): void
+  /**
+   * For bulk replays (resume, pending deliveries): sends like `send`, then waits while the
+   * socket's backlog is above REPLAY_HIGH_WATER until it drains, so a replay of many large
+   * frames does not itself hit MAX_BACKLOG_BYTES. False once the socket is closed.
+   */
+  sendPaced(text: string): Promise<boolean>
 }
 
 type FrameHandler<S extends TSchema> = {
   schema: S
   check: TypeCheck<S>
   run: (conn: Conn, data: Static<S>) => Promise<void> | void
+  /** Frame tokens the frame costs in all (default 1), e.g. one per conversation of a `resume`. */
+  cost?: (data: Static<S>) => number
 }
 type ConnectHook = (conn: Conn) => Promise<Partial<HelloData> | void> | Partial<HelloData> | void
 type DisconnectHook = (conn: Conn, remainingOnReplica: number) => Promise<void> | void
@@ -30,12 +38,17 @@ type Envelope =
   | { k: 'e'; u: string[]; f: string; t: string }
   | { k: 'c'; sid?: string; user?: string; code: number; reason: string }
 
+/** Largest client frame (SPEC §12): Bun closes the socket with 1009 before parsing a bigger one. */
 export const MAX_FRAME_BYTES = 64 * 1024
 /** `ping` is answered by the hub itself (any data, or none). */
 const PingFrame = Type.Optional(Type.Object({}, { description: 'Keep-alive; the server answers pong', examples: [{}] }))
+/** Largest unsent backlog of one socket (SPEC §12): beyond it the socket is closed with 1013. */
+export const MAX_BACKLOG_BYTES = 1024 * 1024
+/** A bulk replay waits for the socket to drain above this backlog. */
+export const REPLAY_HIGH_WATER = 256 * 1024
 /** Per-socket flood guard: a token bucket of FLOOD_BURST frames refilled at FLOOD_RATE per second. */
-const FLOOD_BURST = 60
-const FLOOD_RATE = 20
+export const FLOOD_BURST = 60
+export const FLOOD_RATE = 20
 
 /**
  * The real-time hub. Every publish goes through one Redis channel; each replica delivers
@@ -50,15 +63,29 @@ export function createHub(deps: { redis: Redis; redisSub: Redis; channel: string
   const disconnectHooks: DisconnectHook[] = []
   const readyHooks: ReadyHook[] = []
   const buckets = new WeakMap<Conn, { tokens: number; at: number }>()
-  const takeToken = (conn: Conn) => {
+  const takeToken = (conn: Conn, n = 1) => {
     const now = performance.now()
     const b = buckets.get(conn) ?? { tokens: FLOOD_BURST, at: now }
     b.tokens = Math.min(FLOOD_BURST, b.tokens + ((now - b.at) / 1000) * FLOOD_RATE)
     b.at = now
     buckets.set(conn, b)
-    if (b.tokens < 1) return false
-    b.tokens -= 1
+    if (b.tokens < n) return false
+    b.tokens -= n
     return true
+  }
+  /**
+   * Sockets between attach and `hello`: what the fan-out delivers to them meanwhile waits here
+   * (hello is always the first frame, and nothing published in between is lost); client frames
+   * wait for `ready`.
+   */
+  const starting = new Map<Conn, { queued: string[]; bytes: number; ready: Promise<void>; markReady: () => void }>()
+  const deliver = (c: Conn, text: string) => {
+    const s = starting.get(c)
+    if (!s) return c.send(text)
+    // The same bound as a socket's backlog: a socket that cannot start in time starts over.
+    s.bytes += text.length
+    if (s.bytes > MAX_BACKLOG_BYTES) return c.close(1013, 'backlog too large, reconnect and resume')
+    s.queued.push(text)
   }
 
   const deliverLocal = (env: Envelope) => {
@@ -66,7 +93,7 @@ export function createHub(deps: { redis: Redis; redisSub: Redis; channel: string
       for (const u of env.u) {
         const set = byUser.get(u)
         if (!set) continue
-        for (const c of set) c.send(env.f)
+        for (const c of set) deliver(c, env.f)
         deps.metrics.wsFannedOut.inc({ type: env.t }, set.size)
       }
       return
@@ -103,8 +130,8 @@ export function createHub(deps: { redis: Redis; redisSub: Redis; channel: string
     },
 
     /** Registers the handler of a client frame type; `data` is validated with `schema` first. */
-    on<S extends TSchema>(type: string, schema: S, run: (conn: Conn, data: Static<S>) => Promise<void> | void) {
-      handlers.set(type, { schema, check: TypeCompiler.Compile(schema) as unknown as TypeCheck<TSchema>, run: run as FrameHandler<TSchema>['run'] })
+    on<S extends TSchema>(type: string, schema: S, run: (conn: Conn, data: Static<S>) => Promise<void> | void, opts: { cost?: (data: Static<S>) => number } = {}) {
+      handlers.set(type, { schema, check: TypeCompiler.Compile(schema) as unknown as TypeCheck<TSchema>, run: run as FrameHandler<TSchema>['run'], cost: opts.cost as FrameHandler<TSchema>['cost'] })
     },
     /** Every client frame type the hub accepts, with the schema its `data` is validated with. */
     clientFrames(): Record<string, TSchema> {
@@ -126,6 +153,10 @@ export function createHub(deps: { redis: Redis; redisSub: Redis; channel: string
     connectionCount: () => conns.size,
 
     async attach(conn: Conn) {
+      let markReady!: () => void
+      const ready = new Promise<void>((r) => (markReady = r))
+      const pending = { queued: [] as string[], bytes: 0, ready, markReady }
+      starting.set(conn, pending)
       conns.set(conn.id, conn)
       let set = byUser.get(conn.userId)
       if (!set) byUser.set(conn.userId, (set = new Set()))
@@ -136,7 +167,11 @@ export function createHub(deps: { redis: Redis; redisSub: Redis; channel: string
         const extra = await Promise.resolve(hook(conn)).catch((err) => deps.log.error('hub: connect hook failed', { error: err }))
         if (extra) hello = { ...hello, ...extra }
       }
+      if (!conns.has(conn.id)) return // closed while starting
       conn.send(frame('hello', hello))
+      starting.delete(conn)
+      for (const text of pending.queued) conn.send(text)
+      markReady()
       for (const hook of readyHooks) {
         await Promise.resolve(hook(conn)).catch((err) => deps.log.error('hub: ready hook failed', { error: err }))
       }
@@ -144,6 +179,8 @@ export function createHub(deps: { redis: Redis; redisSub: Redis; channel: string
 
     async detach(conn: Conn) {
       if (!conns.delete(conn.id)) return
+      starting.get(conn)?.markReady()
+      starting.delete(conn)
       const set = byUser.get(conn.userId)
       set?.delete(conn)
       if (set && set.size === 0) byUser.delete(conn.userId)
@@ -156,9 +193,10 @@ export function createHub(deps: { redis: Redis; redisSub: Redis; channel: string
     /** Handles one client frame; replies `error` for anything bad without closing the socket. */
     async receive(conn: Conn, message: unknown) {
       const sendError = (code: string, msg: string) => conn.send(frame('error', { code, message: msg }))
+      // Frames sent before `hello` went out are handled after it.
+      const s = starting.get(conn)
+      if (s) await s.ready
       if (!takeToken(conn)) return sendError('rate_limited', 'Too many frames, slow down')
-      const size = typeof message === 'string' ? message.length : JSON.stringify(message ?? null).length
-      if (size > MAX_FRAME_BYTES) return sendError('payload_too_large', `Frames are limited to ${MAX_FRAME_BYTES} bytes`)
       const f = message as { type?: unknown; data?: unknown }
       if (!f || typeof f !== 'object' || typeof f.type !== 'string') return sendError('bad_frame', 'Frames are JSON objects {type, data}')
       if (f.type === 'ping') return conn.send(frame('pong', {}))
@@ -169,6 +207,8 @@ export function createHub(deps: { redis: Redis; redisSub: Redis; channel: string
         const first = [...handler.check.Errors(data)][0]
         return sendError('bad_frame', `Invalid data${first ? ` at ${first.path || '/'}: ${first.message}` : ''}`)
       }
+      const extra = handler.cost ? handler.cost(data) - 1 : 0
+      if (extra > 0 && !takeToken(conn, extra)) return sendError('rate_limited', 'Too many frames, slow down')
       try {
         await handler.run(conn, data)
       } catch (err) {
@@ -200,12 +240,46 @@ export async function publishClose(redis: Redis, channel: string, target: { sid?
   await redis.publish(channel, JSON.stringify({ k: 'c', sid: target.sid, user: target.userId, code, reason } satisfies Envelope))
 }
 
-/** Wraps a Bun socket as a hub connection. */
-export function connFromSocket(ws: ServerWebSocket<unknown>, id: string, auth: { userId: string; sid: string; role: string }): Conn {
+/**
+ * Wraps a Bun socket as a hub connection. A socket whose unsent backlog passes
+ * MAX_BACKLOG_BYTES (a client that stopped reading) is closed with 1013: the close frame
+ * follows the backlog, and the client reconnects and resumes (frames live in Postgres).
+ */
+export function connFromSocket(ws: ServerWebSocket<unknown>, id: string, auth: { userId: string; sid: string; role: string }): Conn & { drained(): void } {
+  let waiters: (() => void)[] = []
+  const wake = () => {
+    const w = waiters
+    waiters = []
+    for (const f of w) f()
+  }
+  const send = (text: string) => {
+    const sent = ws.send(text)
+    // -1: queued behind a backlog; 0: dropped (Bun's own limit, which backs this one up).
+    if (sent === 0 || (sent === -1 && ws.getBufferedAmount() > MAX_BACKLOG_BYTES)) {
+      if (ws.readyState === 1) ws.close(1013, 'backlog too large, reconnect and resume')
+    }
+  }
   return {
     id,
     ...auth,
-    send: (text) => void ws.send(text),
-    close: (code, reason) => ws.close(code, reason),
+    send,
+    async sendPaced(text) {
+      if (ws.readyState !== 1) return false
+      send(text)
+      while (ws.readyState === 1 && ws.getBufferedAmount() > REPLAY_HIGH_WATER) {
+        // Woken by Bun's drain event or the close; the timer only re-checks (a client that stopped reading is closed by the backlog limit).
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, 1000)
+          waiters.push(() => { clearTimeout(timer); resolve() })
+        })
+      }
+      return ws.readyState === 1
+    },
+    close: (code, reason) => {
+      ws.close(code, reason)
+      wake()
+    },
+    /** Called from the socket's drain and close events. */
+    drained: wake,
   }
 }

@@ -1,12 +1,14 @@
 import { Elysia, t } from 'elysia'
 import type { Keyspace, Redis } from '../redis'
+import type { Logger } from '../log'
 import { authenticate, bearerToken, type TokenDeps } from '../http/auth'
 import { errorResponses, httpErrors } from '../http/errors'
 import { connFromSocket, type Conn, type Hub } from './hub'
+import { createSocketSlots } from './slots'
 
 const TICKET_TTL = 30
 
-type WsDeps = TokenDeps & { hub: Hub; redis: Redis; keys: Keyspace }
+type WsDeps = TokenDeps & { hub: Hub; redis: Redis; keys: Keyspace; log: Logger; maxSocketsPerUser: number }
 
 /** Resolves the caller of a WebSocket upgrade: Bearer header, `?ticket=` (single use) or `?token=`. */
 async function authenticateUpgrade(deps: WsDeps, request: Request, query: Record<string, string | undefined>) {
@@ -21,7 +23,8 @@ async function authenticateUpgrade(deps: WsDeps, request: Request, query: Record
 
 /** `GET /api/v1/ws` (the socket) and `POST /api/v1/ws/ticket` (a 30 s single-use ticket for browsers). */
 export function wsRoutes(deps: WsDeps) {
-  const conns = new WeakMap<object, Conn>()
+  const conns = new WeakMap<object, Conn & { drained(): void }>()
+  const slots = createSocketSlots({ redis: deps.redis, keys: deps.keys, log: deps.log, limit: deps.maxSocketsPerUser })
   return new Elysia({ prefix: '/api/v1/ws', tags: ['realtime'] })
     .post(
       '/ticket',
@@ -41,23 +44,40 @@ export function wsRoutes(deps: WsDeps) {
     // Applies to the socket below only (hooks cover routes registered after them). Hooks read
     // `request.headers` rather than `headers`: Elysia infers its context from every hook of the
     // app, and a hook naming `headers` makes every route copy all request headers into an object.
-    .resolve(async ({ request, query }) => ({ wsAuth: await authenticateUpgrade(deps, request, query) }))
+    .resolve(async ({ request, query }) => {
+      const wsAuth = await authenticateUpgrade(deps, request, query)
+      // WS_MAX_SOCKETS_PER_USER, counted across replicas: refused before the upgrade.
+      const wsSlot = crypto.randomUUID()
+      if (request.headers.get('upgrade')?.toLowerCase() === 'websocket') {
+        const slot = await slots.take(wsAuth.userId, wsSlot)
+        if (!slot.ok) throw httpErrors.rateLimited(slot.retryAfterSeconds)
+      }
+      return { wsAuth, wsSlot }
+    })
     .ws('/', {
       // OpenAPI has no WebSocket method: the upgrade is documented as GET in openapi.ts.
       detail: { hide: true },
       async open(ws) {
         const auth = ws.data.wsAuth
-        const conn = connFromSocket(ws.raw as never, crypto.randomUUID(), auth)
+        // The connection id is the slot id: the slot lives as long as the socket.
+        const conn = connFromSocket(ws.raw as never, ws.data.wsSlot, auth)
         conns.set(ws.raw, conn)
+        slots.hold(auth.userId, conn.id)
         await deps.hub.attach(conn)
       },
       async message(ws, message) {
         const conn = conns.get(ws.raw)
         if (conn) await deps.hub.receive(conn, message)
       },
+      drain(ws) {
+        conns.get(ws.raw)?.drained()
+      },
       async close(ws) {
         const conn = conns.get(ws.raw)
-        if (conn) await deps.hub.detach(conn)
+        if (!conn) return
+        conn.drained()
+        await slots.release(conn.userId, conn.id)
+        await deps.hub.detach(conn)
       },
     })
 }
