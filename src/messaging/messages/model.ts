@@ -40,7 +40,22 @@ export const MessagesQuery = t.Object({
   before: t.Optional(t.Integer({ minimum: 1, maximum: MAX_SEQ, description: 'Newest first, only messages with a lower seq' })),
   after_seq: t.Optional(t.Integer({ minimum: 0, maximum: MAX_SEQ, description: 'Catch-up: oldest first, only messages with a higher seq' })),
 })
-export const MessageList = t.Object({ items: t.Array(Message), next_cursor: t.Nullable(t.String()) }, { title: 'MessageList' })
+export const Receipt = t.Object(
+  {
+    user_id: Uuid,
+    status: t.Union([t.Literal('pending'), t.Literal('delivered'), t.Literal('read')]),
+    delivered_at: t.Nullable(DateTime),
+    read_at: t.Nullable(DateTime),
+  },
+  { title: 'Receipt' },
+)
+export type Receipt = typeof Receipt.static
+/** A message in a list: the caller's own messages also carry each recipient's receipt. */
+export const ListedMessage = t.Composite(
+  [Message, t.Object({ receipts: t.Optional(t.Array(Receipt, { description: "Only on the caller's own messages: one per recipient" })) })],
+  { title: 'ListedMessage' },
+)
+export const MessageList = t.Object({ items: t.Array(ListedMessage), next_cursor: t.Nullable(t.String()) }, { title: 'MessageList' })
 
 export const ReadBody = t.Object({ message_id: Uuid }, { examples: [{ message_id: 'd249d78f-06ef-4257-8df4-8f9001223344' }] })
 export const ConversationParams = t.Object({ id: Uuid })

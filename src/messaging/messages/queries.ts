@@ -145,3 +145,28 @@ export async function listPendingForUser(sql: Tx, userId: string, limit: number)
     where d.user_id = ${userId} and d.status = 'pending'
     order by m.conversation_id, m.seq limit ${limit}`
 }
+
+export type ReceiptRow = { message_id: string; user_id: string; status: 'pending' | 'delivered' | 'read'; delivered_at: Date | null; read_at: Date | null }
+
+/** Every recipient's delivery row of the given messages (the receipts of a sender's messages). */
+export async function listReceipts(sql: Tx, messageIds: string[]) {
+  if (messageIds.length === 0) return []
+  return sql<ReceiptRow[]>`
+    select message_id, user_id, status, delivered_at, read_at from message_deliveries
+    where message_id = any(${messageIds}::uuid[]) order by message_id, user_id`
+}
+
+/**
+ * Receipts of `senderId`'s messages to replay on resume: delivered or read rows of messages in
+ * (after_seq, up_to_seq], and of the LOOKBACK messages at or below after_seq whose state changed
+ * after `since` (the creation of message after_seq), in seq order.
+ */
+export async function listReceiptsToReplay(sql: Tx, q: { conversationId: string; senderId: string; afterSeq: number; upToSeq: number; since: Date | null; lookback: number; limit: number }) {
+  return sql<(ReceiptRow & { seq: number })[]>`
+    select d.message_id, d.user_id, d.status, d.delivered_at, d.read_at, m.seq
+    from messages m join message_deliveries d on d.message_id = m.id
+    where m.conversation_id = ${q.conversationId} and m.sender_id = ${q.senderId} and d.status <> 'pending'
+      and m.seq > ${Math.max(0, q.afterSeq - q.lookback)} and m.seq <= ${q.upToSeq}
+      and (m.seq > ${q.afterSeq} ${q.since ? sql`or d.delivered_at > ${q.since} or d.read_at > ${q.since}` : sql``})
+    order by m.seq, d.user_id limit ${q.limit}`
+}

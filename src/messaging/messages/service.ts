@@ -3,7 +3,7 @@ import { isUniqueViolation, type Tx } from '../../platform/db'
 import { messagingErrors as E } from '../errors'
 import { decodeCursor, encodeCursor } from '../../platform/http/cursor'
 import { findParticipantIds, isParticipant } from '../conversations/queries'
-import { MAX_SEQ, type Message } from './model'
+import { MAX_SEQ, type Message, type Receipt } from './model'
 import * as q from './queries'
 
 type D = Pick<Deps, 'sql' | 'hub'>
@@ -97,8 +97,14 @@ export async function listMessages(deps: Pick<Deps, 'sql'>, userId: string, conv
     : { beforeSeq: c?.s ?? query.before, limit: limit + 1 })
   const page = rows.slice(0, limit)
   const last = page[page.length - 1]
+  const receipts = new Map<string, Receipt[]>()
+  for (const r of await q.listReceipts(deps.sql, page.filter((m) => m.sender_id === userId).map((m) => m.id))) {
+    let list = receipts.get(r.message_id)
+    if (!list) receipts.set(r.message_id, (list = []))
+    list.push({ user_id: r.user_id, status: r.status, delivered_at: r.delivered_at?.toISOString() ?? null, read_at: r.read_at?.toISOString() ?? null })
+  }
   return {
-    items: page.map(q.toMessage),
+    items: page.map((m) => (m.sender_id === userId ? { ...q.toMessage(m), receipts: receipts.get(m.id) ?? [] } : q.toMessage(m))),
     next_cursor: rows.length > limit && last ? encodeCursor({ d: asc ? 'asc' : 'desc', s: last.seq } satisfies PageCursor) : null,
   }
 }

@@ -20,9 +20,10 @@ export function registerRealtime(deps: Deps) {
   hub.on('read', ReadFrame, (conn, d) => markRead(deps, conn.userId, d.conversation_id, d.message_id))
   hub.on('typing', TypingFrame, (conn, d) => typing.typing(conn.userId, d.conversation_id))
   hub.on('typing_stop', TypingFrame, (conn, d) => typing.stopped(conn.userId, d.conversation_id))
+  // A resume costs one frame token per conversation it names: it is the most expensive frame.
   hub.on('resume', ResumeFrame, async (conn, d) => {
     for (const c of d.conversations) await resumeConversation(deps, conn, c.conversation_id, c.after_seq)
-  })
+  }, { cost: (d) => d.conversations.length })
   hub.onConnect((conn) => presence.connected(conn))
   hub.onReady((conn) => pushPending(deps, conn))
   hub.onDisconnect((conn, remaining) => presence.disconnected(conn, remaining))

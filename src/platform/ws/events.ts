@@ -58,7 +58,7 @@ export const ServerFrames = {
   ),
   pong: t.Object({ ts: t.Optional(t.Number()) }, { description: 'Answer to ping', examples: [{}] }),
   error: t.Object(
-    { code: t.String({ description: '`bad_frame`, `forbidden`, `rate_limited`, `not_found`, `payload_too_large`; the socket stays open' }), message: t.String() },
+    { code: t.String({ description: '`bad_frame`, `forbidden`, `rate_limited`, `not_found`, `internal`; the socket stays open' }), message: t.String() },
     { description: 'A frame was refused', examples: [{ code: 'bad_frame', message: 'Unknown frame type: tpying' }] },
   ),
   message: t.Composite([MessageData], { description: 'A new message, to every device of every participant (the sender too); dedupe by id', examples: MessageData.examples }),
@@ -78,8 +78,12 @@ export const ServerFrames = {
     { description: 'To users sharing a conversation: online while any device is connected', examples: [{ user_id: INSTRUCTOR, status: 'online' }] },
   ),
   resumed: t.Object(
-    { conversation_id: Uuid, seq: t.Integer({ minimum: 0, description: 'The highest seq replayed; resume again from it if below the latest' }), has_more: HasMore },
-    { description: 'End of a resume replay for one conversation', examples: [{ conversation_id: CONVERSATION, seq: 3 }] },
+    {
+      conversation_id: Uuid,
+      seq: t.Integer({ minimum: 0, description: 'The highest seq replayed (or the latest of the conversation)' }),
+      has_more: t.Boolean({ description: 'true when more than 500 messages followed after_seq: resume again from seq, or page with GET …/messages?after_seq=' }),
+    },
+    { description: "End of a resume replay for one conversation (after its messages, message_updated and the replayed receipts of the caller's own messages)", examples: [{ conversation_id: CONVERSATION, seq: 3, has_more: false }] },
   ),
   notification: NotificationData,
 }
