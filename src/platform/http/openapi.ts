@@ -27,7 +27,8 @@ const WS_OPERATION: Record<string, unknown> = {
     'The server sends `hello {user_id, connection_id, online_user_ids}` first. Client frames: ping, ack, read, typing, typing_stop, resume. ' +
     'Server frames: pong, message, message_updated, delivery_ack, read_receipt, typing, typing_stop, presence, resumed, notification, error. ' +
     'Every frame with its schema is in the AsyncAPI document at /asyncapi.json. ' +
-    'Sockets of a revoked session, or of a user whose role changed or who was suspended, are closed with code 4401; on shutdown with 1001.',
+    'Sockets of a revoked session, or of a user whose role changed or who was suspended, are closed with code 4401; on shutdown with 1001; a frame over 64 KiB closes the socket with 1009, an unsent backlog over 1 MiB with 1013. ' +
+    'At most WS_MAX_SOCKETS_PER_USER (default 10) sockets per user across replicas. See docs/websocket.md.',
   security: [{ bearerAuth: [] }],
   parameters: [
     { name: 'ticket', in: 'query', required: false, schema: { type: 'string' }, description: 'Single-use ticket from POST /api/v1/ws/ticket' },
@@ -36,6 +37,7 @@ const WS_OPERATION: Record<string, unknown> = {
   responses: {
     '101': { description: 'Switching Protocols: the socket is open' },
     '401': { description: 'Missing, invalid, expired or revoked credentials (before the upgrade)', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+    '429': { description: 'rate_limited: the user holds WS_MAX_SOCKETS_PER_USER sockets already (before the upgrade; see Retry-After)', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
   },
 }
 
