@@ -67,7 +67,7 @@ export function createApp(deps: Deps) {
     .use(config.corsOrigins.length ? cors({ origin: config.corsOrigins.includes('*') ? '*' : config.corsOrigins, credentials: !config.corsOrigins.includes('*'), exposeHeaders: ['X-Request-Id', 'Retry-After'] }) : new Elysia({ name: 'platform.no-cors' }))
     .use(openapiPlugin({ version: pkg.version, tags: API_TAGS, serverUrl: config.PUBLIC_URL }))
     .use(healthRoutes({ sql: deps.sql, redis: deps.redis, metrics: deps.metrics, metricsToken: config.METRICS_TOKEN, metricsPublic: config.METRICS_PUBLIC }))
-    .use(wsRoutes({ ...tokenDepsOf(deps), hub: deps.hub, log: deps.log, maxSocketsPerUser: config.WS_MAX_SOCKETS_PER_USER }))
+    .use(wsRoutes({ ...tokenDepsOf(deps), hub: deps.hub, log: deps.log, metrics: deps.metrics, maxSocketsPerUser: config.WS_MAX_SOCKETS_PER_USER }))
     .use(apiIndexRoutes({ version: pkg.version, htmlHome: config.NODE_ENV === 'development' ? devHomePage() : undefined }))
     // Only `bun run dev` serves the pages behind the links in emails (a real app serves its own at APP_URL).
     .use(config.NODE_ENV === 'development' ? devPages() : new Elysia({ name: 'platform.no-dev-pages' }))

@@ -7,6 +7,9 @@ import { rawWebSocket } from '../helpers/raw-ws'
 import { newConversation, socketOf } from '../helpers/messaging'
 
 const upgradeHeaders = { upgrade: 'websocket', connection: 'Upgrade', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==', 'sec-websocket-version': '13' }
+/** The in-process app's lyceum_rate_limited_total for one limit. */
+const limited = async (app: Awaited<ReturnType<typeof listenApp>>, limit: string) =>
+  (await app.deps.metrics.rateLimited.get()).values.find((v) => v.labels.limit === `ws_${limit}`)?.value ?? 0
 const socket = (base: string, token: string) => connectWs(`${base}/api/v1/ws`, { authorization: `Bearer ${token}` })
 
 describe('WS_MAX_SOCKETS_PER_USER across replicas', () => {
@@ -25,6 +28,7 @@ describe('WS_MAX_SOCKETS_PER_USER across replicas', () => {
       expect(Number(r.headers.get('retry-after'))).toBeGreaterThanOrEqual(1)
       expect(((await r.json()) as { error: { code: string } }).error.code).toBe('rate_limited')
     }
+    expect(await limited(a, 'sockets_per_user')).toBe(1)
     // Another user is not affected.
     const other = await newUser()
     const o = await socket(a.ws, other.token)
@@ -72,6 +76,7 @@ describe('frame size', () => {
     await s.next('pong')
     s.sendRaw(head + 'x'.repeat(64 * 1024 + 1 - head.length - tail.length) + tail)
     expect((await s.closed()).code).toBe(1009)
+    await waitFor(async () => (await limited(a, 'frame_size')) === 1, { what: 'frame_size counted' })
   })
 })
 
@@ -115,6 +120,7 @@ describe('backpressure', () => {
     await waitFor(() => stalled.frames.some((f) => f.opcode === 0x8), { what: 'the close frame' })
     const close = stalled.frames.find((f) => f.opcode === 0x8)!
     expect(close.closeCode).toBe(1013)
+    expect(await limited(app, 'backlog')).toBe(1)
     const seen = new Set(stalled.frames.filter((f) => f.opcode === 0x1).map((f) => JSON.parse(f.text)).filter((f) => f.type === 'message').map((f) => f.data.seq as number))
     expect(seen.size).toBeLessThan(sent)
     const lastSeen = Math.max(...seen)

@@ -196,7 +196,10 @@ export function createHub(deps: { redis: Redis; redisSub: Redis; channel: string
       // Frames sent before `hello` went out are handled after it.
       const s = starting.get(conn)
       if (s) await s.ready
-      if (!takeToken(conn)) return sendError('rate_limited', 'Too many frames, slow down')
+      if (!takeToken(conn)) {
+        deps.metrics.rateLimited.inc({ limit: 'ws_frame_rate' })
+        return sendError('rate_limited', 'Too many frames, slow down')
+      }
       const f = message as { type?: unknown; data?: unknown }
       if (!f || typeof f !== 'object' || typeof f.type !== 'string') return sendError('bad_frame', 'Frames are JSON objects {type, data}')
       if (f.type === 'ping') return conn.send(frame('pong', {}))
@@ -208,7 +211,10 @@ export function createHub(deps: { redis: Redis; redisSub: Redis; channel: string
         return sendError('bad_frame', `Invalid data${first ? ` at ${first.path || '/'}: ${first.message}` : ''}`)
       }
       const extra = handler.cost ? handler.cost(data) - 1 : 0
-      if (extra > 0 && !takeToken(conn, extra)) return sendError('rate_limited', 'Too many frames, slow down')
+      if (extra > 0 && !takeToken(conn, extra)) {
+        deps.metrics.rateLimited.inc({ limit: 'ws_frame_rate' })
+        return sendError('rate_limited', 'Too many frames, slow down')
+      }
       try {
         await handler.run(conn, data)
       } catch (err) {

@@ -1,6 +1,7 @@
 import { Elysia, t } from 'elysia'
 import type { Keyspace, Redis } from '../redis'
 import type { Logger } from '../log'
+import type { Metrics } from '../metrics'
 import { authenticate, bearerToken, type TokenDeps } from '../http/auth'
 import { errorResponses, httpErrors } from '../http/errors'
 import { connFromSocket, type Conn, type Hub } from './hub'
@@ -8,7 +9,7 @@ import { createSocketSlots } from './slots'
 
 const TICKET_TTL = 30
 
-type WsDeps = TokenDeps & { hub: Hub; redis: Redis; keys: Keyspace; log: Logger; maxSocketsPerUser: number }
+type WsDeps = TokenDeps & { hub: Hub; redis: Redis; keys: Keyspace; log: Logger; metrics: Metrics; maxSocketsPerUser: number }
 
 /** Resolves the caller of a WebSocket upgrade: Bearer header, `?ticket=` (single use) or `?token=`. */
 async function authenticateUpgrade(deps: WsDeps, request: Request, query: Record<string, string | undefined>) {
@@ -50,7 +51,10 @@ export function wsRoutes(deps: WsDeps) {
       const wsSlot = crypto.randomUUID()
       if (request.headers.get('upgrade')?.toLowerCase() === 'websocket') {
         const slot = await slots.take(wsAuth.userId, wsSlot)
-        if (!slot.ok) throw httpErrors.rateLimited(slot.retryAfterSeconds)
+        if (!slot.ok) {
+          deps.metrics.rateLimited.inc({ limit: 'ws_sockets_per_user' })
+          throw httpErrors.rateLimited(slot.retryAfterSeconds)
+        }
       }
       return { wsAuth, wsSlot }
     })
@@ -72,7 +76,10 @@ export function wsRoutes(deps: WsDeps) {
       drain(ws) {
         conns.get(ws.raw)?.drained()
       },
-      async close(ws) {
+      async close(ws, code, reason) {
+        // Bun reports an oversized frame as 1006 with this reason (the client gets 1009).
+        if (code === 1013) deps.metrics.rateLimited.inc({ limit: 'ws_backlog' })
+        else if (code === 1009 || reason === 'Received too big message') deps.metrics.rateLimited.inc({ limit: 'ws_frame_size' })
         const conn = conns.get(ws.raw)
         if (!conn) return
         conn.drained()
