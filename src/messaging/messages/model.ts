@@ -50,12 +50,16 @@ export const Receipt = t.Object(
   { title: 'Receipt' },
 )
 export type Receipt = typeof Receipt.static
+const LISTED_EXAMPLE = {
+  ...MESSAGE_EXAMPLE,
+  receipts: [{ user_id: '1c8d7b63-4a2f-4c9b-8d3e-6f7a8b9c0d1e', status: 'read', delivered_at: '2026-01-15T12:00:02.000Z', read_at: '2026-01-15T12:01:10.000Z' }],
+}
 /** A message in a list: the caller's own messages also carry each recipient's receipt. */
 export const ListedMessage = t.Composite(
   [Message, t.Object({ receipts: t.Optional(t.Array(Receipt, { description: "Only on the caller's own messages: one per recipient" })) })],
-  { title: 'ListedMessage' },
+  { title: 'ListedMessage', examples: [LISTED_EXAMPLE] },
 )
-export const MessageList = t.Object({ items: t.Array(ListedMessage), next_cursor: t.Nullable(t.String()) }, { title: 'MessageList' })
+export const MessageList = t.Object({ items: t.Array(ListedMessage), next_cursor: t.Nullable(t.String()) }, { title: 'MessageList', examples: [{ items: [LISTED_EXAMPLE], next_cursor: null }] })
 
 export const ReadBody = t.Object({ message_id: Uuid }, { examples: [{ message_id: 'd249d78f-06ef-4257-8df4-8f9001223344' }] })
 export const ConversationParams = t.Object({ id: Uuid })
