@@ -9,6 +9,7 @@ import { wsRoutes } from './platform/ws/routes'
 import { asyncapiRoutes } from './platform/ws/asyncapi'
 import { apiIndexRoutes } from './platform/http/api-index'
 import { devHomePage, devPages } from './platform/http/dev-pages'
+import type { TopicServer } from './platform/ws/hub'
 import { MAX_BACKLOG_BYTES, MAX_FRAME_BYTES } from './platform/ws/hub'
 import { tokenDepsOf } from './platform/http/auth'
 import { admin } from './admin'
@@ -67,7 +68,7 @@ export function createApp(deps: Deps) {
     .use(config.corsOrigins.length ? cors({ origin: config.corsOrigins.includes('*') ? '*' : config.corsOrigins, credentials: !config.corsOrigins.includes('*'), exposeHeaders: ['X-Request-Id', 'Retry-After'] }) : new Elysia({ name: 'platform.no-cors' }))
     .use(openapiPlugin({ version: pkg.version, tags: API_TAGS, serverUrl: config.PUBLIC_URL }))
     .use(healthRoutes({ sql: deps.sql, redis: deps.redis, metrics: deps.metrics, metricsToken: config.METRICS_TOKEN, metricsPublic: config.METRICS_PUBLIC }))
-    .use(wsRoutes({ ...tokenDepsOf(deps), hub: deps.hub, log: deps.log, metrics: deps.metrics, maxSocketsPerUser: config.WS_MAX_SOCKETS_PER_USER }))
+    .use(wsRoutes({ ...tokenDepsOf(deps), hub: deps.hub, log: deps.log, metrics: deps.metrics, maxSocketsPerUser: config.WS_MAX_SOCKETS_PER_USER, server: (): TopicServer | undefined => app.server ?? undefined }))
     .use(apiIndexRoutes({ version: pkg.version, htmlHome: config.NODE_ENV === 'development' ? devHomePage() : undefined }))
     // Only `bun run dev` serves the pages behind the links in emails (a real app serves its own at APP_URL).
     .use(config.NODE_ENV === 'development' ? devPages() : new Elysia({ name: 'platform.no-dev-pages' }))

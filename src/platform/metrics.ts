@@ -50,11 +50,21 @@ export function createMetrics() {
   const rateLimited = new Counter({
     name: 'lyceum_rate_limited_total', help: 'Requests refused by a limit, by limit name', labelNames: ['limit'], registers: [registry],
   })
+  // SPEC §13: per replica, envelopes taken from Redis and frames handed to local sockets. With
+  // targeted fan-out, received ÷ (envelopes addressed to this replica's users) stays ≈ 1.
+  const wsEnvelopesReceived = new Counter({
+    name: 'lyceum_ws_envelopes_received_total', help: 'Fan-out envelopes this replica received from Redis', registers: [registry],
+  })
+  const wsFramesDelivered = new Counter({
+    name: 'lyceum_ws_frames_delivered_total', help: 'Frames this replica delivered to its local sockets', registers: [registry],
+  })
   return {
     registry,
     wsConnections,
     wsFannedOut,
     rateLimited,
+    wsEnvelopesReceived,
+    wsFramesDelivered,
     observeRequest(method: string, route: string, status: number, seconds: number) {
       let byMethod = stats.get(route)
       if (!byMethod) stats.set(route, (byMethod = new Map()))

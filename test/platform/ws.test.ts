@@ -70,7 +70,7 @@ describe('WebSocket endpoint', () => {
     const c = await connectWs(`${ws}/api/v1/ws`, { authorization: `Bearer ${u.token}` })
     await c.next('hello')
     await revokeSessionAccess(tokenDepsOf(deps), u.sid)
-    await deps.hub.closeSockets({ sid: u.sid })
+    await deps.hub.closeSockets({ userId: u.id, sid: u.sid })
     expect((await c.closed()).code).toBe(4401)
     // And the revoked token cannot reconnect.
     await expect(connectWs(`${ws}/api/v1/ws`, { authorization: `Bearer ${u.token}` })).rejects.toThrow()

@@ -81,16 +81,16 @@ export async function refreshSession(deps: AccountsDeps, refreshToken: string, c
   if ('ok' in outcome) return outcome.ok
   if ('reused' in outcome) {
     deps.log.warn('refresh token reuse: session revoked', { user_id: outcome.reused.userId, session_id: outcome.reused.sid })
-    await killSessionAccess(deps, outcome.reused.sid)
+    await killSessionAccess(deps, outcome.reused.userId, outcome.reused.sid)
     throw accountErrors.tokenRevoked()
   }
   throw outcome.error === 'invalid' ? accountErrors.refreshInvalid() : outcome.error === 'expired' ? accountErrors.refreshExpired() : accountErrors.tokenRevoked()
 }
 
 /** Access tokens of the session fail from now on and its sockets close (4401). */
-async function killSessionAccess(deps: AccountsDeps, sid: string) {
+async function killSessionAccess(deps: AccountsDeps, userId: string, sid: string) {
   await revokeSessionAccess(tokenDepsOf(deps), sid)
-  await deps.hub.closeSockets({ sid })
+  await deps.hub.closeSockets({ userId, sid })
 }
 
 /**
@@ -106,7 +106,7 @@ export async function revokeAccessAfterRoleChange(deps: Pick<AccountsDeps, 'redi
 export async function revokeSession(deps: AccountsDeps, userId: string, sid: string): Promise<boolean> {
   const done = await q.revokeSessionRow(deps.sql, userId, sid, nowDate())
   // Only the owner's live session: a guessed id of someone else's session must change nothing.
-  if (done) await killSessionAccess(deps, sid)
+  if (done) await killSessionAccess(deps, userId, sid)
   return done
 }
 
@@ -117,7 +117,7 @@ export async function revokeSession(deps: AccountsDeps, userId: string, sid: str
 export async function revokeAllSessions(deps: AccountsDeps, userId: string, exceptSid?: string, sql: Tx = deps.sql) {
   const ids = await q.revokeUserSessionRows(sql, userId, nowDate(), exceptSid)
   if (exceptSid) {
-    for (const sid of ids) await killSessionAccess(deps, sid)
+    for (const sid of ids) await killSessionAccess(deps, userId, sid)
     return
   }
   await revokeUserAccess(tokenDepsOf(deps), userId)

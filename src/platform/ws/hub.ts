@@ -20,7 +20,13 @@ export type Conn = {
    * frames does not itself hit MAX_BACKLOG_BYTES. False once the socket is closed.
    */
   sendPaced(text: string): Promise<boolean>
+  /** Joins a Bun pub/sub topic (the user's), through which local fan-out reaches the socket. */
+  subscribe?(topic: string): void
+  /** Closes the socket with 1013 when a topic publish left its backlog over MAX_BACKLOG_BYTES. */
+  checkBacklog?(): void
 }
+/** The part of Bun's server that local fan-out uses. */
+export type TopicServer = { publish(topic: string, data: string): number }
 
 type FrameHandler<S extends TSchema> = {
   schema: S
@@ -34,9 +40,12 @@ type DisconnectHook = (conn: Conn, remainingOnReplica: number) => Promise<void> 
 /** Runs after `hello` was sent (e.g. to push what the user missed, which must follow `hello`). */
 type ReadyHook = (conn: Conn) => Promise<void> | void
 
-type Envelope =
-  | { k: 'e'; u: string[]; f: string; t: string }
-  | { k: 'c'; sid?: string; user?: string; code: number; reason: string }
+/**
+ * What travels through Redis, on the recipient user's own channel. Text, so that a replica
+ * delivers without parsing: `e<type>\n<frame>` (a frame, sent as it is) or `c<json>` (close
+ * that user's sockets, or one session's, with a code).
+ */
+type CloseOrder = { sid?: string; code: number; reason: string }
 
 /** Largest client frame (SPEC §12): Bun closes the socket with 1009 before parsing a bigger one. */
 export const MAX_FRAME_BYTES = 64 * 1024
@@ -51,11 +60,20 @@ export const FLOOD_BURST = 60
 export const FLOOD_RATE = 20
 
 /**
- * The real-time hub. Every publish goes through one Redis channel; each replica delivers
- * to its own sockets of the named users, so work per replica follows its own recipients.
- * Publish after the commit of the change the event describes.
+ * The real-time hub, with targeted fan-out: every user has a Redis channel, and a replica is
+ * subscribed to the channels of exactly the users it holds a socket of (from the first socket's
+ * attach to the last one's detach). A publish goes to each recipient's channel, so a replica
+ * receives only what its own sockets need, and adding replicas adds fan-out capacity. Locally a
+ * frame reaches the user's sockets through their Bun topic. Publish after the commit of the
+ * change the event describes.
  */
 export function createHub(deps: { redis: Redis; redisSub: Redis; channel: string; log: Logger; metrics: Metrics }) {
+  const userChannel = (userId: string) => userChannelOf(deps.channel, userId)
+  const userTopic = (userId: string) => `u:${userId}`
+  const channelPrefixLength = userChannel('').length
+  let server: TopicServer | null = null
+  /** Users subscribed (or being subscribed) on Redis, with the subscription's settling promise. */
+  const subscriptions = new Map<string, Promise<void>>()
   const conns = new Map<string, Conn>()
   const byUser = new Map<string, Set<Conn>>()
   const handlers = new Map<string, FrameHandler<TSchema>>()
@@ -88,44 +106,71 @@ export function createHub(deps: { redis: Redis; redisSub: Redis; channel: string
     s.queued.push(text)
   }
 
-  const deliverLocal = (env: Envelope) => {
-    if (env.k === 'e') {
-      for (const u of env.u) {
-        const set = byUser.get(u)
-        if (!set) continue
-        for (const c of set) deliver(c, env.f)
-        deps.metrics.wsFannedOut.inc({ type: env.t }, set.size)
+  /** One envelope from a user's channel: deliver the frame to that user's sockets here, or close them. */
+  const onEnvelope = (raw: string, channel: string) => {
+    deps.metrics.wsEnvelopesReceived.inc()
+    const userId = channel.slice(channelPrefixLength)
+    const set = byUser.get(userId)
+    if (!set) return
+    if (raw.charCodeAt(0) === 101 /* e */) {
+      const nl = raw.indexOf('\n')
+      const text = raw.slice(nl + 1)
+      let viaTopic = false
+      for (const c of set) {
+        if (starting.has(c) || !c.subscribe || !server) deliver(c, text)
+        else viaTopic = true
       }
+      if (viaTopic) server!.publish(userTopic(userId), text)
+      for (const c of set) c.checkBacklog?.()
+      deps.metrics.wsFramesDelivered.inc(set.size)
+      deps.metrics.wsFannedOut.inc({ type: raw.slice(1, nl) }, set.size)
       return
     }
-    for (const c of conns.values()) {
-      if ((env.sid && c.sid === env.sid) || (env.user && c.userId === env.user)) c.close(env.code, env.reason)
+    try {
+      const order = JSON.parse(raw.slice(1)) as CloseOrder
+      for (const c of [...set]) if (!order.sid || c.sid === order.sid) c.close(order.code, order.reason)
+    } catch (err) {
+      deps.log.warn('hub: bad envelope', { error: String(err) })
     }
   }
 
-  let subscribed: Promise<void> | null = null
+  /** Subscribes this replica to a user's channel once, however many sockets of theirs attach. */
+  const subscribeUser = (userId: string) => {
+    let sub = subscriptions.get(userId)
+    if (!sub) {
+      sub = deps.redisSub.subscribe(userChannel(userId), onEnvelope)
+      subscriptions.set(userId, sub)
+      // A failed subscribe is forgotten, so that the next socket of the user tries again.
+      sub.catch(() => subscriptions.get(userId) === sub && subscriptions.delete(userId))
+    }
+    return sub
+  }
+  const unsubscribeUser = (userId: string) => {
+    if (!subscriptions.delete(userId)) return
+    deps.redisSub.unsubscribe(userChannel(userId), onEnvelope).catch(() => {})
+  }
+
+  let started = false
   const hub = {
-    /** Starts listening to the fan-out channel (idempotent). */
+    /** Lets this process receive fan-out (API replicas; a worker only publishes). */
     start() {
-      subscribed ??= deps.redisSub.subscribe(deps.channel, (raw) => {
-        try {
-          deliverLocal(JSON.parse(raw) as Envelope)
-        } catch (err) {
-          deps.log.warn('hub: bad envelope', { error: String(err) })
-        }
-      })
-      return subscribed
+      started = true
+    },
+    /** The Bun server whose topics deliver locally (set when the first socket opens). */
+    useServer(s: TopicServer | null | undefined) {
+      if (s) server ??= s
     },
 
-    /** Sends a typed frame to every socket of `userIds` on every replica. */
+    /** Sends a typed frame to every socket of `userIds` on every replica (one envelope per user channel). */
     async publish<K extends ServerEventType>(userIds: string[], type: K, data: ServerEventMap[K]) {
       if (userIds.length === 0) return
-      const env: Envelope = { k: 'e', u: [...new Set(userIds)], f: frame(type, data), t: type }
-      await deps.redis.publish(deps.channel, JSON.stringify(env))
+      const env = `e${type}\n${frame(type, data)}`
+      // Issued together, node-redis pipelines them into one write.
+      await Promise.all([...new Set(userIds)].map((u) => deps.redis.publish(userChannel(u), env)))
     },
 
-    /** Closes every socket of a session (or of a user) on every replica, e.g. 4401 on revocation. */
-    async closeSockets(target: { sid?: string; userId?: string }, code = 4401, reason = 'session revoked') {
+    /** Closes a user's sockets (or those of one session of theirs) on every replica, e.g. 4401 on revocation. */
+    async closeSockets(target: { userId: string; sid?: string }, code = 4401, reason = 'session revoked') {
       await publishClose(deps.redis, deps.channel, target, code, reason)
     },
 
@@ -162,6 +207,18 @@ export function createHub(deps: { redis: Redis; redisSub: Redis; channel: string
       if (!set) byUser.set(conn.userId, (set = new Set()))
       set.add(conn)
       deps.metrics.wsConnections.set(conns.size)
+      // Subscribed before hello, and pending deliveries pushed after it: an event published
+      // from here on is queued for the socket; one published earlier belongs to a change
+      // committed earlier, which the pending push or the client's resume brings.
+      if (started) {
+        try {
+          await subscribeUser(conn.userId)
+        } catch (err) {
+          deps.log.warn('hub: could not subscribe a user channel', { user_id: conn.userId, error: String(err) })
+          conn.close(1013, 'real-time delivery unavailable, reconnect later')
+          return
+        }
+      }
       let hello: HelloData = { user_id: conn.userId, connection_id: conn.id, online_user_ids: [] }
       for (const hook of connectHooks) {
         const extra = await Promise.resolve(hook(conn)).catch((err) => deps.log.error('hub: connect hook failed', { error: err }))
@@ -171,6 +228,7 @@ export function createHub(deps: { redis: Redis; redisSub: Redis; channel: string
       conn.send(frame('hello', hello))
       starting.delete(conn)
       for (const text of pending.queued) conn.send(text)
+      conn.subscribe?.(userTopic(conn.userId))
       markReady()
       for (const hook of readyHooks) {
         await Promise.resolve(hook(conn)).catch((err) => deps.log.error('hub: ready hook failed', { error: err }))
@@ -183,7 +241,10 @@ export function createHub(deps: { redis: Redis; redisSub: Redis; channel: string
       starting.delete(conn)
       const set = byUser.get(conn.userId)
       set?.delete(conn)
-      if (set && set.size === 0) byUser.delete(conn.userId)
+      if (set && set.size === 0) {
+        byUser.delete(conn.userId)
+        unsubscribeUser(conn.userId)
+      }
       deps.metrics.wsConnections.set(conns.size)
       for (const hook of disconnectHooks) {
         await Promise.resolve(hook(conn, set?.size ?? 0)).catch((err) => deps.log.error('hub: disconnect hook failed', { error: err }))
@@ -231,7 +292,9 @@ export function createHub(deps: { redis: Redis; redisSub: Redis; channel: string
     },
 
     async stop() {
-      if (subscribed) await deps.redisSub.unsubscribe(deps.channel).catch(() => {})
+      const users = [...subscriptions.keys()]
+      subscriptions.clear()
+      await Promise.all(users.map((u) => deps.redisSub.unsubscribe(userChannel(u), onEnvelope).catch(() => {})))
     },
   }
   return hub
@@ -242,9 +305,12 @@ export type Hub = ReturnType<typeof createHub>
  * Asks every replica to close the sockets of a session or a user. Usable without a hub (e.g. by
  * the CLI): `channel` is the hub's channel, `keys('hub')`.
  */
-export async function publishClose(redis: Redis, channel: string, target: { sid?: string; userId?: string }, code = 4401, reason = 'session revoked') {
-  await redis.publish(channel, JSON.stringify({ k: 'c', sid: target.sid, user: target.userId, code, reason } satisfies Envelope))
+export async function publishClose(redis: Redis, channel: string, target: { userId: string; sid?: string }, code = 4401, reason = 'session revoked') {
+  await redis.publish(userChannelOf(channel, target.userId), `c${JSON.stringify({ sid: target.sid, code, reason } satisfies CloseOrder)}`)
 }
+
+/** The Redis channel of one user's fan-out, under the hub's channel name. */
+export const userChannelOf = (channel: string, userId: string) => `${channel}:u:${userId}`
 
 /**
  * Wraps a Bun socket as a hub connection. A socket whose unsent backlog passes
@@ -280,6 +346,10 @@ export function connFromSocket(ws: ServerWebSocket<unknown>, id: string, auth: {
         })
       }
       return ws.readyState === 1
+    },
+    subscribe: (topic) => ws.subscribe(topic),
+    checkBacklog() {
+      if (ws.readyState === 1 && ws.getBufferedAmount() > MAX_BACKLOG_BYTES) ws.close(1013, 'backlog too large, reconnect and resume')
     },
     close: (code, reason) => {
       ws.close(code, reason)

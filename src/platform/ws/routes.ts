@@ -4,12 +4,21 @@ import type { Logger } from '../log'
 import type { Metrics } from '../metrics'
 import { authenticate, bearerToken, type TokenDeps } from '../http/auth'
 import { errorResponses, httpErrors } from '../http/errors'
-import { connFromSocket, type Conn, type Hub } from './hub'
+import { connFromSocket, type Conn, type Hub, type TopicServer } from './hub'
 import { createSocketSlots } from './slots'
 
 const TICKET_TTL = 30
 
-type WsDeps = TokenDeps & { hub: Hub; redis: Redis; keys: Keyspace; log: Logger; metrics: Metrics; maxSocketsPerUser: number }
+type WsDeps = TokenDeps & {
+  hub: Hub
+  redis: Redis
+  keys: Keyspace
+  log: Logger
+  metrics: Metrics
+  maxSocketsPerUser: number
+  /** The listening Bun server, whose topics carry local fan-out. */
+  server?: () => TopicServer | null | undefined
+}
 
 /** Resolves the caller of a WebSocket upgrade: Bearer header, `?ticket=` (single use) or `?token=`. */
 async function authenticateUpgrade(deps: WsDeps, request: Request, query: Record<string, string | undefined>) {
@@ -67,6 +76,7 @@ export function wsRoutes(deps: WsDeps) {
         const conn = connFromSocket(ws.raw as never, ws.data.wsSlot, auth)
         conns.set(ws.raw, conn)
         slots.hold(auth.userId, conn.id)
+        deps.hub.useServer(deps.server?.())
         await deps.hub.attach(conn)
       },
       async message(ws, message) {
