@@ -50,7 +50,9 @@ export function createApp(deps: Deps) {
     serve: { maxRequestBodySize: Math.max(config.UPLOAD_MAX_BYTES, config.BODY_MAX_BYTES) + 1024 * 1024 },
     // SPEC §12 WebSocket bounds: Bun refuses a bigger frame before it is parsed (close 1009); the
     // backlog limit is enforced by the hub (close 1013), Bun's own limit only backs it up.
-    websocket: { maxPayloadLength: MAX_FRAME_BYTES, backpressureLimit: MAX_BACKLOG_BYTES, closeOnBackpressureLimit: false, idleTimeout: 60, sendPings: true },
+    // Bun's own backlog limit sits above ours: a topic publish (local fan-out) cannot tell which
+    // socket dropped a frame, so the hub closes a socket over MAX_BACKLOG_BYTES with 1013 first.
+    websocket: { maxPayloadLength: MAX_FRAME_BYTES, backpressureLimit: 2 * MAX_BACKLOG_BYTES, closeOnBackpressureLimit: false, idleTimeout: 60, sendPings: true },
   })
     .use(errorHandler(deps.log))
     .use(
