@@ -210,19 +210,25 @@ export function createHub(deps: { redis: Redis; redisSub: Redis; channel: string
       // Subscribed before hello, and pending deliveries pushed after it: an event published
       // from here on is queued for the socket; one published earlier belongs to a change
       // committed earlier, which the pending push or the client's resume brings.
-      if (started) {
-        try {
-          await subscribeUser(conn.userId)
-        } catch (err) {
-          deps.log.warn('hub: could not subscribe a user channel', { user_id: conn.userId, error: String(err) })
-          conn.close(1013, 'real-time delivery unavailable, reconnect later')
-          return
-        }
-      }
+      // The subscription and the connect hooks (presence, contacts online) run side by side:
+      // both must be done before hello, neither needs the other.
+      const subscribed = started
+        ? subscribeUser(conn.userId).then(
+            () => true,
+            (err) => {
+              deps.log.warn('hub: could not subscribe a user channel', { user_id: conn.userId, error: String(err) })
+              return false
+            },
+          )
+        : true
       let hello: HelloData = { user_id: conn.userId, connection_id: conn.id, online_user_ids: [] }
       for (const hook of connectHooks) {
         const extra = await Promise.resolve(hook(conn)).catch((err) => deps.log.error('hub: connect hook failed', { error: err }))
         if (extra) hello = { ...hello, ...extra }
+      }
+      if (!(await subscribed)) {
+        conn.close(1013, 'real-time delivery unavailable, reconnect later')
+        return
       }
       if (!conns.has(conn.id)) return // closed while starting
       conn.send(frame('hello', hello))
