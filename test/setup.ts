@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startSmtpSink } from './helpers/smtp'
+import { startRedisCluster, type LocalCluster } from './helpers/redis-cluster'
 
 const run = `${process.pid}_${Math.random().toString(36).slice(2, 8)}`
 const adminUrl = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
@@ -17,6 +18,17 @@ const admin = postgres(adminUrl, { max: 1, onnotice: () => {} })
 await admin.unsafe(`create database "${dbName}"`)
 const dbUrl = new URL(adminUrl)
 dbUrl.pathname = `/${dbName}`
+
+// Cluster mode (`bun run test:cluster`): TEST_REDIS_CLUSTER=1 runs every Redis use of this run on
+// a Redis Cluster, the one named by TEST_REDIS_CLUSTER_NODES or a private local one.
+let cluster: LocalCluster | null = null
+if (process.env.TEST_REDIS_CLUSTER === '1' || process.env.TEST_REDIS_CLUSTER_NODES) {
+  let nodes = process.env.TEST_REDIS_CLUSTER_NODES
+  if (!nodes) nodes = (cluster = await startRedisCluster()).nodes
+  process.env.REDIS_CLUSTER_NODES = nodes
+  // Nothing may fall back to a single Redis unnoticed: REDIS_URL points nowhere in this mode.
+  process.env.TEST_REDIS_URL = 'redis://127.0.0.1:1'
+}
 
 const storageDir = mkdtempSync(join(tmpdir(), 'lyceum-test-'))
 const smtp = await startSmtpSink()
@@ -54,12 +66,11 @@ afterAll(async () => {
   const { closeTestResources } = await import('./helpers/app')
   await closeTestResources()
   await smtp.close()
-  const { createClient } = await import('redis')
-  const redis = createClient({ url: process.env.REDIS_URL })
-  await redis.connect()
-  const { deleteKeyspace } = await import('../src/platform/redis')
+  const { connectRedis, closeRedis, deleteKeyspace } = await import('../src/platform/redis')
+  const redis = await connectRedis({ REDIS_URL: process.env.REDIS_URL!, REDIS_CLUSTER_NODES: process.env.REDIS_CLUSTER_NODES }, 'cleanup')
   await deleteKeyspace(redis, `lyceum-test-${run}`)
-  await redis.quit()
+  await closeRedis(redis)
+  await cluster?.stop()
   await admin.unsafe(`drop database if exists "${dbName}" with (force)`)
   await admin.end()
   rmSync(storageDir, { recursive: true, force: true })

@@ -33,9 +33,9 @@ const CONCURRENCY: Partial<Record<QueueName, number>> = { email: 10, events: 5, 
  * (woken by NOTIFY, with a poll as a safety net). Returns a graceful `close`.
  */
 export async function startWorkers(deps: WorkerDeps, opts: { only?: QueueName[]; pollMs?: number } = {}) {
-  const connection = bullConnection(deps.config.REDIS_URL, 'worker')
+  const connection = bullConnection(deps.config.REDIS_URL, 'worker', deps.config.REDIS_CLUSTER_NODES)
   connection.on('error', () => {})
-  const prefix = bullPrefix(deps.config.REDIS_PREFIX)
+  const prefix = bullPrefix(deps.config.REDIS_PREFIX, deps.config.REDIS_CLUSTER_NODES)
   const workers: Worker[] = []
   for (const name of QUEUE_NAMES) {
     const processor = processors[name]

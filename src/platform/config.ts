@@ -22,6 +22,8 @@ export const ConfigSchema = T.Object({
   REDIS_URL: T.String({ default: 'redis://127.0.0.1:6379', pattern: '^rediss?://' }),
   /** Prefix of every Redis key, pub/sub channel and BullMQ queue: lets runs share one Redis. */
   REDIS_PREFIX: T.String({ default: 'lyceum', pattern: '^[A-Za-z0-9_.-]+$' }),
+  /** Redis Cluster seed nodes `host:port,host:port,…`; when set every Redis use runs on the cluster (REDIS_URL unused). */
+  REDIS_CLUSTER_NODES: T.String({ default: '', pattern: '^([^,:\\s]+:[0-9]+(,[^,:\\s]+:[0-9]+)*)?$' }),
   JWT_SECRET: T.String({ default: 'dev-only-insecure-secret-change-me-0123456789', minLength: 16 }),
   /** 32 random bytes (hex or base64) encrypting secrets at rest (platform/crypto.ts); a dev key outside production. */
   DATA_ENCRYPTION_KEY: Str(),

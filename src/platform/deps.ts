@@ -3,7 +3,7 @@ import { createSql, type Sql, type SqlDeadlines } from './db'
 import { createLogger, type Logger } from './log'
 import { createMetrics, type Metrics } from './metrics'
 import { createQueues, type Queues } from './queues'
-import { closeRedis, createRedis, keyspace, type Keyspace, type Redis } from './redis'
+import { closeRedis, connectRedis, keyspace, type Keyspace, type Redis } from './redis'
 import { createStorage, type Storage } from './storage'
 import { createHub, type Hub } from './ws/hub'
 import { registerQueueMetrics } from './job-metrics'
@@ -26,10 +26,10 @@ export type Deps = {
 export async function createDeps(config: Config, opts: { role: 'api' | 'worker' } = { role: 'api' }): Promise<Deps & { close: () => Promise<void> }> {
   const log = createLogger({ role: opts.role }, config.LOG_LEVEL)
   const sql = createSql(config.DATABASE_URL, config.DATABASE_POOL_MAX, sqlDeadlines(config, opts.role))
-  const redis = await createRedis(config.REDIS_URL, 'commands', config.REDIS_COMMAND_TIMEOUT_MS)
-  const redisSub = await createRedis(config.REDIS_URL, 'subscriber')
+  const redis = await connectRedis(config, 'commands', config.REDIS_COMMAND_TIMEOUT_MS)
+  const redisSub = await connectRedis(config, 'subscriber')
   const keys = keyspace(config.REDIS_PREFIX)
-  const { queues, close: closeQueues } = createQueues(config.REDIS_URL, config.REDIS_PREFIX)
+  const { queues, close: closeQueues } = createQueues(config.REDIS_URL, config.REDIS_PREFIX, config.REDIS_CLUSTER_NODES)
   const metrics = createMetrics()
   const hub = createHub({ redis, redisSub, channel: keys('hub'), log, metrics })
   const storage = createStorage(config)

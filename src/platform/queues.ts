@@ -1,5 +1,5 @@
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq'
-import IORedis from 'ioredis'
+import IORedis, { Cluster } from 'ioredis'
 
 export const QUEUE_NAMES = ['email', 'certificates', 'images', 'ai', 'events', 'maintenance'] as const
 export type QueueName = (typeof QUEUE_NAMES)[number]
@@ -17,25 +17,36 @@ export const defaultJobOptions: JobsOptions = {
  * An ioredis connection for BullMQ. Producers fail fast when Redis is down (no offline
  * queue); workers retry forever (`maxRetriesPerRequest: null`, as BullMQ requires).
  */
-export function bullConnection(url: string, role: 'producer' | 'worker'): IORedis {
-  return new IORedis(url, {
+export function bullConnection(url: string, role: 'producer' | 'worker', clusterNodes = ''): IORedis | Cluster {
+  const options = {
     maxRetriesPerRequest: role === 'worker' ? null : 1,
     enableOfflineQueue: role === 'worker',
     // A producer's add on a stalled connection fails (503) instead of holding the request.
     ...(role === 'producer' ? { commandTimeout: 2000 } : {}),
     lazyConnect: false,
-  })
+  }
+  if (clusterNodes) {
+    // On a Redis Cluster (REDIS_CLUSTER_NODES) BullMQ runs on an ioredis Cluster; its prefix is
+    // hash-tagged (`bullPrefix`) so that every key of a queue lives in one slot.
+    const nodes = clusterNodes.split(',').filter(Boolean).map((n) => {
+      const i = n.lastIndexOf(':')
+      return { host: n.slice(0, i), port: Number(n.slice(i + 1)) }
+    })
+    return new Cluster(nodes, { redisOptions: options, enableOfflineQueue: options.enableOfflineQueue, lazyConnect: false })
+  }
+  return new IORedis(url, options)
 }
 
-export function bullPrefix(redisPrefix: string) {
-  return `${redisPrefix}:bull`
+/** BullMQ's key prefix; on a cluster `{<prefix>:bull}`, a hash tag, as BullMQ requires. */
+export function bullPrefix(redisPrefix: string, clusterNodes = '') {
+  return clusterNodes ? `{${redisPrefix}:bull}` : `${redisPrefix}:bull`
 }
 
 /** One BullMQ Queue per SPEC §9 queue, sharing a producer connection. */
-export function createQueues(url: string, redisPrefix: string): { queues: Queues; close: () => Promise<void> } {
-  const connection = bullConnection(url, 'producer')
+export function createQueues(url: string, redisPrefix: string, clusterNodes = ''): { queues: Queues; close: () => Promise<void> } {
+  const connection = bullConnection(url, 'producer', clusterNodes)
   connection.on('error', () => {}) // surfaced by health checks and failing adds, not log spam
-  const prefix = bullPrefix(redisPrefix)
+  const prefix = bullPrefix(redisPrefix, clusterNodes)
   const queues = Object.fromEntries(
     QUEUE_NAMES.map((name) => [name, new Queue(name, { connection: connection as ConnectionOptions, prefix, defaultJobOptions })]),
   ) as Queues

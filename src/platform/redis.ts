@@ -1,4 +1,4 @@
-import { createClient } from 'redis'
+import { createClient, createCluster } from 'redis'
 import { log } from './log'
 
 const makeClient = (url: string) =>
@@ -71,16 +71,109 @@ export function withCommandDeadline<T extends object>(client: T, ms: number): T 
   return wrap(client)
 }
 
+/** `host:port,host:port,…` (REDIS_CLUSTER_NODES) as node-redis root nodes. */
+export function clusterRootNodes(nodes: string): { url: string }[] {
+  return nodes.split(',').map((n) => n.trim()).filter(Boolean).map((n) => ({ url: `redis://${n}` }))
+}
+
+const clusters = new WeakSet<object>()
+/** Whether `client` runs on a Redis Cluster (built by `createRedisCluster`). */
+export const isCluster = (client: object) => clusters.has(client)
+
+/**
+ * A node-redis cluster client behind the single-node client's type, so the rest of the code
+ * holds one `Redis` in both modes. Keyed commands are routed by node-redis; what differs is
+ * adapted here: pub/sub becomes sharded pub/sub (`publish` → SPUBLISH, `subscribe` →
+ * SSUBSCRIBE, each channel lives on the shard of its slot), `scanIterator` walks every master,
+ * and the connection events of the subscriber map to the cluster's per-node ones. Multi-key
+ * commands (MGET, multi-key DEL, MULTI, scripts) must stay within one hash slot: callers use
+ * hash tags (`{…}`) or split them per key.
+ */
+export async function createRedisCluster(nodes: string, name: string): Promise<Redis> {
+  const cluster = createCluster({
+    rootNodes: clusterRootNodes(nodes),
+    defaults: {
+      disableOfflineQueue: true,
+      socket: { reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, 2000), connectTimeout: 5000 },
+    },
+  })
+  let down = false
+  cluster.on('error', (err) => {
+    if (!down) log.warn('redis cluster error', { client: name, error: String(err?.message ?? err) })
+    down = true
+  })
+  cluster.on('node-error', (err) => {
+    if (!down) log.warn('redis cluster node error', { client: name, error: String(err?.message ?? err) })
+    down = true
+  })
+  cluster.on('node-ready', () => {
+    if (down) log.info('redis cluster node reconnected', { client: name })
+    down = false
+  })
+  await cluster.connect()
+  const events: Record<string, string> = { ready: 'node-ready', end: 'node-disconnect', error: 'node-error' }
+  const overrides: Record<string | symbol, unknown> = {
+    publish: (channel: string, message: string) => cluster.sPublish(channel, message),
+    subscribe: (channels: string | string[], listener: (message: string, channel: string) => void) => cluster.sSubscribe(channels, listener),
+    unsubscribe: (channels?: string | string[], listener?: (message: string, channel: string) => void) =>
+      cluster.sUnsubscribe(channels as string | string[], listener as never),
+    async *scanIterator(opts: { MATCH?: string; COUNT?: number; TYPE?: string }) {
+      for (const master of cluster.masters) {
+        const client = await cluster.nodeClient(master)
+        yield* client.scanIterator(opts)
+      }
+    },
+    on: (event: string, listener: (...args: unknown[]) => void) => {
+      cluster.on(events[event] ?? event, listener)
+      return adapter
+    },
+    off: (event: string, listener: (...args: unknown[]) => void) => {
+      cluster.off(events[event] ?? event, listener)
+      return adapter
+    },
+  }
+  const adapter: object = new Proxy(cluster, {
+    get(target, prop) {
+      if (prop in overrides) return overrides[prop]
+      const value = Reflect.get(target, prop, target)
+      return typeof value === 'function' ? value.bind(target) : value
+    },
+  })
+  clusters.add(adapter)
+  return adapter as unknown as Redis
+}
+
+/** The command or subscriber client of the configured mode: cluster when REDIS_CLUSTER_NODES is set. */
+export async function connectRedis(config: { REDIS_URL: string; REDIS_CLUSTER_NODES?: string }, name: string, commandTimeoutMs?: number): Promise<Redis> {
+  if (!config.REDIS_CLUSTER_NODES) return createRedis(config.REDIS_URL, name, commandTimeoutMs)
+  const cluster = await createRedisCluster(config.REDIS_CLUSTER_NODES, name)
+  if (!commandTimeoutMs) return cluster
+  const timed = withCommandDeadline(cluster, commandTimeoutMs)
+  clusters.add(timed)
+  return timed
+}
+
 /** Builds prefixed Redis key names so several runs or apps can share one server. */
 export function keyspace(prefix: string) {
   return (...parts: (string | number)[]) => [prefix, ...parts].join(':')
 }
 export type Keyspace = ReturnType<typeof keyspace>
 
-/** Deletes every key under `prefix:` (a test run's or a bench's keyspace), a scan batch at a time. */
-type KeyspaceClient = { scanIterator(o: { MATCH: string; COUNT: number }): AsyncIterable<string[]>; del(keys: string[]): Promise<unknown> }
+/**
+ * Deletes every key under `prefix:` (a test run's or a bench's keyspace), a scan batch at a time,
+ * and the hash-tagged `{prefix:…}` keys of cluster mode (BullMQ's). On a cluster every master
+ * is scanned and keys are deleted one by one (a batch spans slots).
+ */
+type KeyspaceClient = { scanIterator(o: { MATCH: string; COUNT: number }): AsyncIterable<string[]>; del(keys: string | string[]): Promise<unknown> }
 export async function deleteKeyspace(client: KeyspaceClient, prefix: string): Promise<void> {
-  for await (const keys of client.scanIterator({ MATCH: `${prefix}:*`, COUNT: 1000 })) if (keys.length) await client.del(keys)
+  const perKey = isCluster(client)
+  for (const match of [`${prefix}:*`, `{${prefix}:*`]) {
+    for await (const keys of client.scanIterator({ MATCH: match, COUNT: 1000 })) {
+      if (!keys.length) continue
+      if (perKey) await Promise.all(keys.map((k) => client.del(k)))
+      else await client.del(keys)
+    }
+  }
 }
 
 /** Closes gracefully when connected; drops the socket at once when Redis is unreachable. */

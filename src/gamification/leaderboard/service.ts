@@ -1,6 +1,7 @@
 import type { Deps } from '../../platform/deps'
 import { findPublicUsers } from '../../accounts/public'
 import { decodeCursor, encodeCursor } from '../../platform/http/cursor'
+import { isCluster } from '../../platform/redis'
 import { totalXp, utcDay, xpTotalsByUser } from '../xp/queries'
 
 type LbDeps = Pick<Deps, 'sql' | 'redis' | 'keys'>
@@ -14,12 +15,17 @@ export function isoWeekStart(d = new Date()): string {
 }
 
 const WEEK_TTL_SECONDS = 15 * 24 * 3600
-const lbKeys = (deps: Pick<Deps, 'keys'>, week = isoWeekStart()) => ({
-  all: deps.keys('gam', 'lb', 'all'),
-  week: deps.keys('gam', 'lb', 'week', week),
-  // Present while the sorted sets mirror Postgres; missing after a flush -> rebuild.
-  ready: deps.keys('gam', 'lb', 'ready'),
-})
+// On a Redis Cluster the leaderboard keys share the hash tag `{lb}` (one slot), so that the
+// rebuild's MULTI (with RENAME) and the sync's MULTI stay valid.
+const lbKeys = (deps: Pick<Deps, 'keys' | 'redis'>, week = isoWeekStart()) => {
+  const lb = isCluster(deps.redis) ? '{lb}' : 'lb'
+  return {
+    all: deps.keys('gam', lb, 'all'),
+    week: deps.keys('gam', lb, 'week', week),
+    // Present while the sorted sets mirror Postgres; missing after a flush -> rebuild.
+    ready: deps.keys('gam', lb, 'ready'),
+  }
+}
 
 /** Rebuilds both sorted sets from the XP events in Postgres (idempotent, atomic per set). */
 export async function rebuildLeaderboards(deps: LbDeps) {

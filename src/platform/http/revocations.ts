@@ -1,4 +1,4 @@
-import type { Keyspace, Redis } from '../redis'
+import { isCluster, type Keyspace, type Redis } from '../redis'
 import { log } from '../log'
 
 /**
@@ -140,7 +140,10 @@ export async function isRevoked(deps: RevocationDeps, sid: string, userId: strin
   const mirrored = revokedInMirror(deps, sid, userId, issuedAt)
   if (mirrored !== undefined) return mirrored
   const rk = revocationKeys(deps.keys)
-  const [revoked, validAfter] = await deps.redis.mGet([rk.session(sid), rk.userValidAfter(userId)])
+  // Two keys in different slots of a cluster: two GETs (pipelined by node-redis) rather than MGET.
+  const [revoked, validAfter] = isCluster(deps.redis)
+    ? await Promise.all([deps.redis.get(rk.session(sid)), deps.redis.get(rk.userValidAfter(userId))])
+    : await deps.redis.mGet([rk.session(sid), rk.userValidAfter(userId)])
   return !!revoked || (!!validAfter && issuedAt < Number(validAfter))
 }
 
@@ -148,7 +151,11 @@ export async function isRevoked(deps: RevocationDeps, sid: string, userId: strin
 async function publish(deps: RevocationDeps, key: string, value: string, ttlSeconds: number, msg: Message) {
   const m = mirrors.get(deps.redis)
   if (m) apply(m, msg)
-  await deps.redis.multi().set(key, value, { EX: ttlSeconds }).publish(revocationKeys(deps.keys).channel, JSON.stringify(msg)).exec()
+  if (isCluster(deps.redis)) {
+    // On a cluster the record and the (sharded) channel live in different slots: write, then publish.
+    await deps.redis.set(key, value, { EX: ttlSeconds })
+    await deps.redis.publish(revocationKeys(deps.keys).channel, JSON.stringify(msg))
+  } else await deps.redis.multi().set(key, value, { EX: ttlSeconds }).publish(revocationKeys(deps.keys).channel, JSON.stringify(msg)).exec()
 }
 
 /** Makes every access token of one session fail from now on, for `ttlSeconds`. */

@@ -1,5 +1,5 @@
 import type { Logger } from '../log'
-import type { Keyspace, Redis } from '../redis'
+import { isCluster, type Keyspace, type Redis } from '../redis'
 
 /**
  * Socket slots: how many WebSockets a user holds across all replicas (`WS_MAX_SOCKETS_PER_USER`).
@@ -43,6 +43,17 @@ export function createSocketSlots(deps: { redis: Redis; keys: Keyspace; log: Log
   async function refresh() {
     const entries = [...held.entries()]
     const expiry = String(Date.now() + opts.ttlMs)
+    if (isCluster(deps.redis)) {
+      // On a cluster the users' sets live in different slots: one pipelined ZADD + PEXPIREAT per
+      // slot (node-redis routes each to its shard) instead of a script over undeclared keys.
+      for (let i = 0; i < entries.length; i += 200) {
+        await Promise.all(entries.slice(i, i + 200).flatMap(([slot, user]) => [
+          deps.redis.zAdd(`${prefix}:${user}`, { score: Number(expiry), value: slot }),
+          deps.redis.pExpireAt(`${prefix}:${user}`, Number(expiry)),
+        ]))
+      }
+      return
+    }
     // Small batches: each script blocks Redis while it runs.
     for (let i = 0; i < entries.length; i += 200) {
       const args = entries.slice(i, i + 200).flatMap(([slot, user]) => [user, slot])
