@@ -5,7 +5,7 @@ import { testApp, waitFor } from '../helpers/app'
 
 // A private queue prefix: the in-process test workers of other files must not take this job.
 const prefix = `${process.env.REDIS_PREFIX}-worker-lifecycle`
-const { queues, close } = createQueues(process.env.REDIS_URL!, prefix)
+const { queues, close } = createQueues(process.env.REDIS_URL!, prefix, process.env.REDIS_CLUSTER_NODES)
 afterAll(async () => {
   await close()
   await deleteKeyspace((await testApp()).deps.redis, prefix)

@@ -89,4 +89,17 @@ describe('fan-out across replicas', () => {
     expect(f.data).toEqual({ kind: 'order_status', order_id: 'o-1', status: 'shipped' })
     c.close()
   })
+
+  test('logging out on one API process closes the session\'s socket on a second one (4401), whose mirror then refuses the token', async () => {
+    const second = await spawnReplica()
+    const u = await newUser()
+    const c = await connectWs(`${second.ws}/api/v1/ws`, { authorization: `Bearer ${u.token}` })
+    await c.next('hello')
+    // This process is replica A: the logout goes through it, the socket lives on B.
+    expect((await call('POST', '/api/v1/auth/logout', { token: u.token, body: {} })).status).toBe(204)
+    expect((await c.closed()).code).toBe(4401)
+    const me = await fetch(`${second.http}/api/v1/me`, { headers: { authorization: `Bearer ${u.token}` } })
+    expect(me.status).toBe(401)
+    await expect(connectWs(`${second.ws}/api/v1/ws`, { authorization: `Bearer ${u.token}` })).rejects.toThrow()
+  })
 })
