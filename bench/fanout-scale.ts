@@ -10,14 +10,19 @@
  * would make it ≈ R × the share of recipients it holds), and server CPU µs per delivered frame;
  * per run: Redis CPU and lost frames.
  *
+ * With BENCH_REDIS_CLUSTER=1 the run uses a private local 3-master Redis Cluster instead
+ * (REDIS_CLUSTER_NODES: sharded pub/sub, cluster client); Redis CPU is then the sum over its nodes.
+ *
  *   bun bench/fanout-scale.ts
  *   BENCH_REPLICAS=1,2 BENCH_SECONDS=5 bun bench/fanout-scale.ts
+ *   BENCH_REDIS_CLUSTER=1 BENCH_REPLICAS=1,2,4 bun bench/fanout-scale.ts
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createClient } from 'redis'
 import { freePort } from './lib'
+import { startRedisCluster } from '../test/helpers/redis-cluster'
 import { atFixedRate, connectAll, cpuMs, metricsOf, postMessage, realtimeEnv, settle, type Replica } from './realtime-lib'
 
 const REPLICAS = (process.env.BENCH_REPLICAS ?? '1,2,4,8').split(',').map(Number)
@@ -25,6 +30,36 @@ const SOCKETS = Number(process.env.BENCH_SOCKETS ?? 2000)
 const GROUP = Number(process.env.BENCH_GROUP ?? 10)
 const RATE = Number(process.env.BENCH_RATE ?? 200)
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
+const CLUSTER = process.env.BENCH_REDIS_CLUSTER === '1'
+
+/** A private local Redis Cluster (3 masters); its CPU is the sum of its nodes' CPU counters. */
+async function privateCluster() {
+  const cluster = await startRedisCluster()
+  const clients = await Promise.all(
+    cluster.ports.map(async (port) => {
+      const client = createClient({ url: `redis://127.0.0.1:${port}` })
+      await client.connect()
+      return client
+    }),
+  )
+  const cpuSeconds = async () => {
+    let total = 0
+    for (const client of clients) {
+      const info = await client.info('cpu')
+      const read = (k: string) => Number(new RegExp(`${k}:([0-9.]+)`).exec(info)?.[1] ?? 0)
+      total += read('used_cpu_sys') + read('used_cpu_user')
+    }
+    return total
+  }
+  return {
+    env: { REDIS_CLUSTER_NODES: cluster.nodes, REDIS_URL: 'redis://127.0.0.1:1' },
+    cpuSeconds,
+    async stop() {
+      await Promise.all(clients.map((c) => c.quit().catch(() => {})))
+      await cluster.stop()
+    },
+  }
+}
 
 /** A private Redis for the run (its CPU counters are then ours alone). */
 async function privateRedis() {
@@ -52,8 +87,8 @@ async function privateRedis() {
   }
 }
 
-const redis = await privateRedis()
-const bench = await realtimeEnv('fanout', { REDIS_URL: redis.url })
+const redis = CLUSTER ? await privateCluster() : await privateRedis()
+const bench = await realtimeEnv('fanout', 'env' in redis ? redis.env : { REDIS_URL: redis.url })
 
 async function run(r: number) {
   const replicas: Replica[] = []
@@ -109,7 +144,7 @@ try {
   await redis.stop()
 }
 
-console.log(`\n${SOCKETS} sockets in groups of ${GROUP}, ${RATE} messages/s for ${SECONDS} s, single-node Redis.\n`)
+console.log(`\n${SOCKETS} sockets in groups of ${GROUP}, ${RATE} messages/s for ${SECONDS} s, ${CLUSTER ? "local Redis Cluster (3 masters, sharded pub/sub)" : "single-node Redis"}.\n`)
 console.log('| replicas | envelopes received / replica | frames delivered / replica | received ÷ addressed (max) | CPU µs per delivered frame (mean of replicas) | Redis CPU ms per 1k messages | lost |')
 console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: |')
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length

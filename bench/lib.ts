@@ -1,7 +1,7 @@
 import postgres from 'postgres'
 import { readFileSync } from 'node:fs'
 import { createClient } from 'redis'
-import { deleteKeyspace } from '../src/platform/redis'
+import { closeRedis, connectRedis, deleteKeyspace } from '../src/platform/redis'
 import { migrate } from '../src/platform/migrate'
 
 /**
@@ -95,7 +95,16 @@ export function elysiaFloorServer(path: string, body: string) {
 }
 
 /** Deletes every key under `prefix:` (what a bench's API and its queues left in Redis). */
-export async function dropRedisPrefix(prefix: string, url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379') {
+export async function dropRedisPrefix(prefix: string, url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', clusterNodes = '') {
+  if (clusterNodes) {
+    const cluster = await connectRedis({ REDIS_URL: url, REDIS_CLUSTER_NODES: clusterNodes }, 'bench-cleanup')
+    try {
+      await deleteKeyspace(cluster, prefix)
+    } finally {
+      await closeRedis(cluster)
+    }
+    return
+  }
   const redis = createClient({ url })
   await redis.connect()
   try {

@@ -84,7 +84,7 @@ export async function realtimeEnv(tag: string, extra: Record<string, string> = {
     await stopReplicas()
     await sql.end()
     await db.drop()
-    await dropRedisPrefix(env.REDIS_PREFIX!, config.REDIS_URL)
+    await dropRedisPrefix(env.REDIS_PREFIX!, config.REDIS_URL, config.REDIS_CLUSTER_NODES)
   }
 
   return { env, config, sql, startReplica, stopReplicas, seedGroups, close }
