@@ -50,10 +50,10 @@ async function uploadAll(userId: string, sources: Buffer[]) {
 }
 
 async function timeWorker(ids: string[], concurrency: number) {
-  const connection = bullConnection(cfg.REDIS_URL, 'worker')
+  const connection = bullConnection(cfg.REDIS_URL, 'worker', cfg.REDIS_CLUSTER_NODES)
   const start = performance.now()
   const worker = new Worker('images', (job) => processImages(job, { ...deps, mail: undefined as never } satisfies WorkerDeps), {
-    connection, prefix: bullPrefix(prefix), concurrency,
+    connection, prefix: bullPrefix(prefix, cfg.REDIS_CLUSTER_NODES), concurrency,
   })
   for (;;) {
     const [row] = await deps.sql<{ n: number }[]>`select count(*)::int as n from files where id = any(${ids}::uuid[]) and status = 'processing'`

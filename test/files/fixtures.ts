@@ -25,10 +25,10 @@ export async function filesContext(driver: Driver, extra: Record<string, string>
   const api = await listenApp(env)
   const cfg = loadConfig({ ...process.env, ...env })
   const deps = await createDeps(cfg, { role: 'worker' })
-  const connection = bullConnection(cfg.REDIS_URL, 'worker')
+  const connection = bullConnection(cfg.REDIS_URL, 'worker', cfg.REDIS_CLUSTER_NODES)
   connection.on('error', () => {})
   const workerDeps = { ...deps, mail: undefined as never } satisfies WorkerDeps
-  const worker = new Worker('images', (job) => processors.images!(job, workerDeps), { connection, prefix: bullPrefix(prefix), concurrency: 2 })
+  const worker = new Worker('images', (job) => processors.images!(job, workerDeps), { connection, prefix: bullPrefix(prefix, cfg.REDIS_CLUSTER_NODES), concurrency: 2 })
   onClose(async () => {
     await worker.close()
     connection.disconnect()
