@@ -7,7 +7,7 @@
 import { config } from './platform/config'
 import { createSql } from './platform/db'
 import { revokeUserAccess, ROLES, type Role } from './platform/http/auth'
-import { closeRedis, createRedis, keyspace } from './platform/redis'
+import { closeRedis, connectRedis, keyspace } from './platform/redis'
 import { publishClose } from './platform/ws/hub'
 
 const USAGE = 'usage: bun run cli user:role <email> <student|instructor|admin> | user:verify <email>'
@@ -56,7 +56,7 @@ async function verifyEmail(email: string | undefined): Promise<number> {
 
 /** Old access tokens fail at once and the user's sockets close with 4401, on every API process. */
 async function revokeAfterRoleChange(userId: string) {
-  const redis = await createRedis(config.REDIS_URL, 'cli')
+  const redis = await connectRedis(config, 'cli')
   try {
     const keys = keyspace(config.REDIS_PREFIX)
     await revokeUserAccess({ redis, keys, accessTtl: config.ACCESS_TOKEN_TTL }, userId)
