@@ -39,7 +39,7 @@ export function serve(app: App, deps: Deps & { close: () => Promise<void> }) {
  */
 export async function startApi(cfg = config) {
   const log = createLogger({ role: 'api' }, cfg.LOG_LEVEL)
-  await waitForDependencies({ databaseUrl: cfg.DATABASE_URL, redisUrl: cfg.REDIS_URL, timeoutS: cfg.STARTUP_TIMEOUT_S, connectTimeoutMs: cfg.DATABASE_CONNECT_TIMEOUT_MS, log })
+  await waitForDependencies({ databaseUrl: cfg.DATABASE_URL, redisUrl: cfg.REDIS_URL, redisClusterNodes: cfg.REDIS_CLUSTER_NODES, timeoutS: cfg.STARTUP_TIMEOUT_S, connectTimeoutMs: cfg.DATABASE_CONNECT_TIMEOUT_MS, log })
   const migrations = createSql(cfg.DATABASE_URL, 1)
   let deps: Awaited<ReturnType<typeof createDeps>>
   try {

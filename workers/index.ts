@@ -129,7 +129,7 @@ export async function runWorker(cfg = config) {
   const healthServer = cfg.WORKER_HEALTH_PORT ? startWorkerHealth(cfg.WORKER_HEALTH_PORT, health, log) : undefined
   // Handlers go in first: a job may become active before start-up has finished.
   const started = (async () => {
-    await waitForDependencies({ databaseUrl: cfg.DATABASE_URL, redisUrl: cfg.REDIS_URL, timeoutS: cfg.STARTUP_TIMEOUT_S, connectTimeoutMs: cfg.DATABASE_CONNECT_TIMEOUT_MS, log, onState: (s) => (health.starting = s) })
+    await waitForDependencies({ databaseUrl: cfg.DATABASE_URL, redisUrl: cfg.REDIS_URL, redisClusterNodes: cfg.REDIS_CLUSTER_NODES, timeoutS: cfg.STARTUP_TIMEOUT_S, connectTimeoutMs: cfg.DATABASE_CONNECT_TIMEOUT_MS, log, onState: (s) => (health.starting = s) })
     const deps = await createWorkerDeps(cfg)
     const running = await startWorkers(deps)
     health.deps = deps

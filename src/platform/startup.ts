@@ -29,6 +29,13 @@ async function probeRedis(url: string, timeoutMs: number): Promise<string> {
   }
 }
 
+/** On a Redis Cluster (REDIS_CLUSTER_NODES) any seed node answering is enough; else REDIS_URL. */
+async function probeRedisOf(opts: { redisUrl: string; redisClusterNodes?: string }, timeoutMs: number): Promise<string> {
+  if (!opts.redisClusterNodes) return probeRedis(opts.redisUrl, timeoutMs)
+  const states = await Promise.all(opts.redisClusterNodes.split(',').filter(Boolean).map((n) => probeRedis(`redis://${n.trim()}`, timeoutMs)))
+  return states.find((s) => s === 'ok') ?? states[0] ?? 'no nodes'
+}
+
 /** `p`, or a rejection after `ms` (the timer is cleared, so it never holds the process open). */
 async function within<T>(p: Promise<T>, ms: number): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined
@@ -50,13 +57,13 @@ const describe = (err: unknown) => {
  * still down. `onState` sees every try (the worker's readiness endpoint reports it).
  */
 export async function waitForDependencies(
-  opts: { databaseUrl: string; redisUrl: string; timeoutS: number; log: Logger; connectTimeoutMs?: number; onState?: (s: DependencyState) => void },
+  opts: { databaseUrl: string; redisUrl: string; redisClusterNodes?: string; timeoutS: number; log: Logger; connectTimeoutMs?: number; onState?: (s: DependencyState) => void },
 ): Promise<void> {
   const start = performance.now()
   const probeMs = opts.connectTimeoutMs ?? 2000
   let delay = 250
   for (let attempt = 1; ; attempt++) {
-    const [pg, redis] = await Promise.all([probePostgres(opts.databaseUrl, probeMs), probeRedis(opts.redisUrl, probeMs)])
+    const [pg, redis] = await Promise.all([probePostgres(opts.databaseUrl, probeMs), probeRedisOf(opts, probeMs)])
     const state = { postgres: pg, redis }
     opts.onState?.(state)
     if (pg === 'ok' && redis === 'ok') {
