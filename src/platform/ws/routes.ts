@@ -4,7 +4,8 @@ import type { Logger } from '../log'
 import type { Metrics } from '../metrics'
 import { authenticate, bearerToken, type TokenDeps } from '../http/auth'
 import { errorResponses, httpErrors } from '../http/errors'
-import { connFromSocket, type Conn, type Hub, type TopicServer } from './hub'
+import type { Conn, Hub, TopicServer } from './hub'
+import { connFromSocket } from './socket'
 import { createSocketSlots } from './slots'
 
 const TICKET_TTL = 30
