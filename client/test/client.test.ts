@@ -35,6 +35,18 @@ function record(rt: ReturnType<ReturnType<typeof createLyceumClient>['realtime']
   return { messages, states }
 }
 
+/** Bob signed in through a TCP proxy in front of a real server, in a conversation with Alice, his realtime client recorded. */
+async function chatThroughProxy() {
+  const { port } = await listenApp()
+  const proxy = await tcpProxy(port!)
+  onClose(() => proxy.stop())
+  const { user: bob, c } = await signedIn(proxy.url)
+  const alice = await newUser()
+  const conv = await newConversation(alice, [bob])
+  const rt = c.realtime({ backoff: fastBackoff })
+  return { proxy, bob, alice, conv, rt, got: record(rt) }
+}
+
 describe('@lyceum/client REST and tokens', () => {
   test('login keeps the tokens and typed REST calls are authenticated', async () => {
     const { http } = await listenApp()
@@ -136,14 +148,7 @@ describe('@lyceum/client realtime', () => {
   // Half of the messages are the user's own, sent from another device: those have no pending
   // delivery to push on reconnect, so only the client's `resume` brings them back.
   test('a connection cut mid-stream: it reconnects and every missed message arrives exactly once, in order', async () => {
-    const { port } = await listenApp()
-    const proxy = await tcpProxy(port!)
-    onClose(() => proxy.stop())
-    const { user: bob, c } = await signedIn(proxy.url)
-    const alice = await newUser()
-    const conv = await newConversation(alice, [bob])
-    const rt = c.realtime({ backoff: fastBackoff })
-    const got = record(rt)
+    const { proxy, bob, alice, conv, rt, got } = await chatThroughProxy()
     let hellos = 0
     rt.on('hello', () => hellos++)
     await waitFor(() => rt.state === 'open', { what: 'open' })
@@ -161,14 +166,7 @@ describe('@lyceum/client realtime', () => {
   })
 
   test('messages sent while the network is down come back through resume on reconnect', async () => {
-    const { port } = await listenApp()
-    const proxy = await tcpProxy(port!)
-    onClose(() => proxy.stop())
-    const { user: bob, c } = await signedIn(proxy.url)
-    const alice = await newUser()
-    const conv = await newConversation(alice, [bob])
-    const rt = c.realtime({ backoff: fastBackoff })
-    const got = record(rt)
+    const { proxy, bob, alice, conv, rt, got } = await chatThroughProxy()
     await waitFor(() => rt.state === 'open', { what: 'open' })
     await sendMessage(alice, conv.id, 'before')
     await waitFor(() => got.messages.length === 1, { what: 'the first message' })

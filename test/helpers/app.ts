@@ -108,3 +108,19 @@ export function freePort(): number {
   probe.stop(true)
   return port
 }
+
+/** Reads a spawned process's stdout until it contains `marker` (or ends); returns what was read. */
+export async function readUntil(stdout: ReadableStream<Uint8Array>, marker: string, opts: { timeoutMs?: number; what?: string } = {}) {
+  let out = ''
+  const reader = stdout.getReader()
+  try {
+    await waitFor(async () => {
+      const { value, done } = await reader.read()
+      if (value) out += new TextDecoder().decode(value)
+      return out.includes(marker) || done
+    }, { timeoutMs: opts.timeoutMs ?? 20000, what: opts.what ?? marker })
+  } finally {
+    reader.releaseLock()
+  }
+  return out
+}

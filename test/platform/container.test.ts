@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createClient } from 'redis'
 import { deleteKeyspace } from '../../src/platform/redis'
-import { freePort, waitFor } from '../helpers/app'
+import { freePort, readUntil, waitFor } from '../helpers/app'
 
 type Stage = { name: string; copies: string[][]; run: string[]; cmd?: string[]; healthcheck?: string[] }
 
@@ -100,15 +100,8 @@ describe('container image (Dockerfile file set, production install)', () => {
     expect(check({ PORT: String(freePort()), WORKER_HEALTH_PORT: String(workerHealth) })).toBe(1)
     const worker = Bun.spawn(['bun', 'run', 'worker'], { cwd: dir, env: workerEnv, stdout: 'pipe', stderr: 'inherit' })
     procs.push(worker)
-    let out = ''
-    const reader = worker.stdout.getReader()
-    await waitFor(async () => {
-      const { value, done } = await reader.read()
-      if (value) out += new TextDecoder().decode(value)
-      return out.includes('"worker started"') || done
-    }, { timeoutMs: 30000, what: 'worker from the image started' })
+    const out = await readUntil(worker.stdout, '"worker started"', { timeoutMs: 30000, what: 'worker from the image started' })
     expect(out).toContain('"worker started"')
-    reader.releaseLock()
     // The worker serves its own health endpoints, and the same HEALTHCHECK passes for it
     // (its container has no API port: PORT points at nothing).
     const workerReady = await fetch(`http://127.0.0.1:${workerHealth}/health/ready`)

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test'
-import { freePort, waitFor } from '../helpers/app'
+import { freePort, readUntil, waitFor } from '../helpers/app'
 import { ConfigError, dataEncryptionKey, KNOWN_SECRETS, loadConfig } from '../../src/platform/config'
 
 const random = (bytes = 32) => Buffer.from(crypto.getRandomValues(new Uint8Array(bytes))).toString('hex')
@@ -167,15 +167,8 @@ describe('the real entry points refuse to start', () => {
       expect(metrics.status).toBe(401)
       const withToken = await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { authorization: `Bearer ${env.METRICS_TOKEN}` } })
       expect(withToken.status).toBe(200)
-      let out = ''
-      const reader = worker.stdout.getReader()
-      await waitFor(async () => {
-        const { value, done } = await reader.read()
-        if (value) out += new TextDecoder().decode(value)
-        return out.includes('"worker started"') || done
-      }, { timeoutMs: 20000, what: 'production worker started' })
+      const out = await readUntil(worker.stdout, '"worker started"', { timeoutMs: 20000, what: 'production worker started' })
       expect(out).toContain('"worker started"')
-      reader.releaseLock()
     } finally {
       api.kill('SIGTERM')
       worker.kill('SIGTERM')
